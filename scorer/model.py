@@ -257,6 +257,15 @@ class PackInfo:
     score: float  # 0-100 over applicable weight of this pack
 
 
+@dataclass(frozen=True, order=True)
+class Waiver:
+    """An item the project has chosen not to be judged on (``.fzscore.yaml`` ``waivers``)."""
+
+    item: str  # item id or "pack:item" as written in the config
+    reason: str  # required justification, shown in every output
+    matched: tuple[str, ...] = ()  # "pack:item" it applied to; empty -> warned as matching nothing
+
+
 @dataclass(frozen=True)
 class Scorecard:
     schema_version: str
@@ -266,5 +275,6 @@ class Scorecard:
     subtotals: tuple[GroupSubtotal, ...]
     score: float  # 0-100, weighted over applicable items of all packs
     grade: str  # 优秀 / 良好 / 合格 / 不合格
-    key_not_covered: tuple[str, ...] = ()  # "pack:item" of key items that are not covered
+    key_not_covered: tuple[str, ...] = ()  # "pack:item" of key items that are not covered (waived ones excluded)
     warnings: tuple[str, ...] = field(default=())
+    waivers: tuple[Waiver, ...] = ()

@@ -1,0 +1,36 @@
+"""Helpers shared by sub-commands: common options, writing outputs safely."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from scorer.errors import FzError
+
+
+def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pack",
+        default=None,
+        help="规则包：auto（默认，按报告年度选择纲要版本并加上 report-structure）或以逗号分隔的规则包 ID",
+    )
+    parser.add_argument("--rules", metavar="DIR", default=None, help="规则目录（默认使用内置规则包）")
+
+
+def write_output(text: str, output: str | None, force: bool = False) -> None:
+    """Write ``text`` to ``output`` (or stdout when None / "-"); never overwrite without ``force``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(output)
+    if path.exists() and not force:
+        raise FzError(f"输出文件已存在：{path}（如需覆盖请加 --force）")
+    if path.is_dir():
+        raise FzError(f"输出路径是一个目录：{path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,208 @@
+"""PDF: the text layer of every page, without running headers/footers, soft wraps joined.
+
+``original`` is the page text as laid out (lines of every page, in order); dropped header and
+footer lines and the line breaks of soft-wrapped paragraphs are left out of the pieces handed to
+the normaliser, so offsets still point into the page text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from scorer.errors import InputError
+from scorer.ingest.extraction import Extraction
+
+# A line that is only a page number: "3", "- 3 -", "— 3 —", "第 3 页", "第3页 共12页", "3/12", "Page 3".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*"
+    r"|第\s*\d{1,4}\s*页\s*(?:[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$"
+)
+# Ends of a paragraph: sentence-final and clause-final punctuation (full and half width).
+_PARAGRAPH_END = tuple("。！？：；!?:;")
+# Starts of a new paragraph: the numbering conventions of official documents.
+_NUMBERED_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、.．]"
+    r"|[(（][一二三四五六七八九十百]+[)）]"
+    r"|\d{1,3}[、.．](?!\d)"
+    r"|[(（]\d{1,3}[)）]"
+    r"|[①-⑳]"
+    r"|[一二三四五六七八九十]+是"
+    r"|第[一二三四五六七八九十百\d]+[章节部分条]"
+    r"|附件|附[:：]|专此报告|特此报告)"
+)
+_EDGE_LINES = 2  # lines at the top and bottom of a page that may be a running header/footer
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    start: int = 0  # index of the line in the original
+    dropped: bool = False
+
+
+@dataclass
+class _Page:
+    lines: list[_Line]
+    right_edge: float = 0.0
+    left_edge: float = 0.0
+    char_width: float = 10.0
+
+
+def _open_error(path: str, exc: Exception) -> InputError:
+    name = type(exc).__name__
+    if "Password" in name or "Encrypt" in name or "password" in str(exc).lower():
+        return InputError(f"PDF 文件 {path} 已加密（需要密码），无法读取文字；请先解除密码保护后再试")
+    return InputError(f"文件 {path} 不是有效的 PDF 或已损坏，无法读取（{name}）")
+
+
+def _read_pages(data: bytes, path: str) -> tuple[list[_Page], list[int]]:
+    """Lines with their horizontal extent, per page; and the pages that hold only images."""
+    import pdfplumber  # imported here: pdfminer is slow to import and only PDFs need it
+
+    pages: list[_Page] = []
+    image_only: list[int] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                raw_lines = page.extract_text_lines(strip=True, return_chars=True)
+                lines = [
+                    _Line(text=line["text"], x0=float(line["x0"]), x1=float(line["x1"]))
+                    for line in raw_lines
+                    if line["text"].strip()
+                ]
+                widths = sorted(
+                    float(char["x1"]) - float(char["x0"])
+                    for line in raw_lines
+                    for char in line.get("chars", ())
+                    if not char["text"].isascii()
+                )
+                current = _Page(lines=lines)
+                if widths:
+                    current.char_width = widths[len(widths) // 2]
+                if not lines and page.images:
+                    image_only.append(number)
+                pages.append(current)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds (syntax, encryption, stream errors)
+        raise _open_error(path, exc) from None
+    return pages, image_only
+
+
+def _edge_key(text: str) -> str:
+    """Running headers differ only in the page number: compare them with digits blanked."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_headers_and_footers(pages: list[_Page]) -> None:
+    """Mark page numbers and lines repeated at the top/bottom of most pages as dropped."""
+    for page in pages:
+        for line in page.lines[:_EDGE_LINES] + page.lines[-_EDGE_LINES:]:
+            if _PAGE_NUMBER.match(line.text):
+                line.dropped = True
+    if len(pages) < 2:
+        return
+    for edge in ("top", "bottom"):
+        counts: dict[str, int] = {}
+        for page in pages:
+            edge_lines = page.lines[:_EDGE_LINES] if edge == "top" else page.lines[-_EDGE_LINES:]
+            for key in {_edge_key(line.text) for line in edge_lines if not line.dropped}:
+                counts[key] = counts.get(key, 0) + 1
+        repeated = {key for key, count in counts.items() if count >= 2 and count >= 0.5 * len(pages)}
+        if not repeated:
+            continue
+        for page in pages:
+            edge_lines = page.lines[:_EDGE_LINES] if edge == "top" else page.lines[-_EDGE_LINES:]
+            for line in edge_lines:
+                if _edge_key(line.text) in repeated:
+                    line.dropped = True
+
+
+def _measure_margins(pages: list[_Page]) -> None:
+    """Set each page's text margins from its kept lines (or the whole document's, for short pages).
+
+    A page with few lines (the last one: closing words, signature, date) says little about where
+    the margin is, so it borrows the document's.
+    """
+    kept = [line for page in pages for line in page.lines if not line.dropped]
+    if not kept:
+        return
+    right_ends = sorted((line.x1 for line in kept), reverse=True)
+    document_right = right_ends[1] if len(right_ends) > 1 else right_ends[0]  # robust to one wide line
+    document_left = min(line.x0 for line in kept)
+    for page in pages:
+        page_lines = [line for line in page.lines if not line.dropped]
+        if len(page_lines) >= 5:
+            ends = sorted((line.x1 for line in page_lines), reverse=True)
+            page.right_edge = ends[1]
+            page.left_edge = min(line.x0 for line in page_lines)
+        else:
+            page.right_edge, page.left_edge = document_right, document_left
+
+
+def _continues(line: _Line, page: _Page, following: _Line, following_page: _Page) -> bool:
+    """True when ``following`` continues the paragraph of ``line`` (a soft wrap at the margin)."""
+    text = line.text.rstrip()
+    if not text or text.endswith(_PARAGRAPH_END):
+        return False
+    if _NUMBERED_START.match(following.text):
+        return False
+    # A line that stops well before the right margin ends its paragraph (titles, headings,
+    # addressee, last line of a paragraph without a full stop).
+    if line.x1 < page.right_edge - 2 * page.char_width:
+        return False
+    # First-line indent (首行缩进) starts a new paragraph.
+    if following.x0 > following_page.left_edge + 1.5 * following_page.char_width:
+        return False
+    return True
+
+
+def read_pdf(data: bytes, path: str) -> Extraction:
+    """Read the text layer of a PDF; InputError when it has none (scanned) or cannot be opened."""
+    pages, image_only = _read_pages(data, path)
+    if not any(page.lines for page in pages):
+        raise InputError(f"PDF 文件 {path} 没有文字层（可能是扫描件或图片），请先进行文字识别（OCR）后再试")
+    _drop_headers_and_footers(pages)
+    _measure_margins(pages)
+
+    original_parts: list[str] = []
+    position = 0
+    kept: list[tuple[_Line, _Page]] = []
+    for page in pages:
+        for line in page.lines:
+            if original_parts:
+                original_parts.append("\n")
+                position += 1
+            line.start = position
+            original_parts.append(line.text)
+            position += len(line.text)
+            if not line.dropped:
+                kept.append((line, page))
+    original = "".join(original_parts)
+
+    pieces: list[tuple[str, int]] = []
+    for number, (line, page) in enumerate(kept):
+        pieces.extend((char, line.start + i) for i, char in enumerate(line.text))
+        if number + 1 == len(kept):
+            break
+        following, following_page = kept[number + 1]
+        newline_index = line.start + len(line.text)  # the "\n" after this line in the original
+        if _continues(line, page, following, following_page):
+            last, first = line.text.rstrip()[-1:], following.text.lstrip()[:1]
+            if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+                pieces.append((" ", newline_index))  # a wrapped Latin word boundary keeps its space
+        else:
+            pieces.append(("\n", newline_index))
+
+    warnings: tuple[str, ...] = ()
+    if image_only:
+        listed = "、".join(str(number) for number in image_only)
+        warnings = (f"第 {listed} 页没有文字层（可能是扫描页），这些页的内容未读取",)
+    return Extraction(original=original, pieces=tuple(pieces), warnings=warnings)

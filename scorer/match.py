@@ -1,0 +1,394 @@
+"""Match a Document against rule items: keyword signals + TF-IDF similarity, role- and part-aware.
+
+The matcher is built once per process for a set of packs (jieba dictionary, TF-IDF vocabulary and
+exemplar matrix); ``analyse`` does the per-document work once (tokenise every sentence once, find
+every phrase once, mark substance), and every item is then judged from that analysis.
+
+Status of a content item (thresholds in ``MatchingConfig``):
+
+* candidate  – a sentence whose signal weight >= min_signal or similarity >= min_similarity;
+* strong     – relevance = signal weight + similarity_weight * similarity >= strong_relevance;
+* covered    – a strong candidate in an action part (成效/第一责任人/其他) with substance (figures,
+               《文件》, dates), and for items with parts, enough parts shown in action parts;
+* partial    – any candidate, but not covered (generic, only some parts, only in 不足/下一步);
+* missing    – no candidate.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from scorer.model import Document, Evidence, ItemResult, Level, PartResult, Role, Sentence, Status
+from scorer.substance import substance_markers
+from scorer.tokenize import DomainTokenizer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scorer.rules import Item, Pack, SignalGroup
+
+
+# Sentences that restate what a superior document requires rather than what was done.
+QUOTE_ONLY = re.compile(r"(纲要|规定|意见|决定|通知).{0,12}(要求|提出|指出|明确)[,:，：“]|^(根据|按照|依据).{0,30}(要求|规定)[,，]?$")
+
+ROLE_LABELS = {
+    Role.ACHIEVEMENTS: "成效",
+    Role.SHORTCOMINGS: "不足",
+    Role.FIRST_RESPONSIBLE: "第一责任人",
+    Role.NEXT_YEAR_PLAN: "下一年度安排",
+    Role.PREAMBLE: "开头",
+    Role.CLOSING: "结尾",
+    Role.OTHER: "其他",
+}
+
+
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """Per-document work shared by every item: sentences, phrases present, TF-IDF rows, substance."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    lowered: tuple[str, ...]
+    phrases: tuple[frozenset[str], ...]  # lower-cased pack phrases present in each sentence
+    similarity: np.ndarray  # (n_sentences, n_exemplars) cosine
+    substance: tuple[tuple[str, ...], ...]
+    quote_only: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence's relevance to one item (what ``fzscore explain`` prints)."""
+
+    index: int
+    sentence: Sentence
+    signal_weight: float
+    groups: tuple[str, ...]  # names (or first phrase) of the signal groups hit
+    terms: tuple[str, ...]  # phrases hit, for highlighting
+    similarity: float
+    relevance: float
+    strong: bool
+    action: bool  # stands in a part that can prove action in the year
+    concrete: bool
+    quote_only: bool
+    substance: tuple[str, ...]
+    parts: tuple[str, ...]  # part ids whose signals this sentence hits
+
+    @property
+    def proves(self) -> bool:
+        """Can this sentence by itself make the item covered (ignoring parts)?"""
+        return self.strong and self.action and self.concrete and not self.quote_only
+
+
+@dataclass(frozen=True)
+class ItemTrace:
+    """Everything that went into one item's status."""
+
+    item_id: str
+    applicable: bool
+    candidates: tuple[Candidate, ...]  # in document order
+    parts: tuple[PartResult, ...]
+    status: Status
+    reason: str
+
+
+def _group_label(group: "SignalGroup") -> str:
+    name = getattr(group, "name", None)
+    if name:
+        return name
+    for seq in (group.any, group.all, group.regex):
+        if seq:
+            return str(seq[0])
+    return "?"
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _regex_patterns(group: "SignalGroup") -> tuple[str, ...]:
+    patterns = getattr(group, "regex", ()) or ()
+    return tuple(p if isinstance(p, str) else p.pattern for p in patterns)
+
+
+def _group_phrases(group: "SignalGroup") -> Iterable[str]:
+    for seq in (group.any, group.all, getattr(group, "not_", ())):
+        for phrase in seq or ():
+            yield phrase.lower()
+
+
+class Matcher:
+    """Scores items of the given packs on documents. Build once, use for many documents."""
+
+    def __init__(self, packs: Sequence["Pack"], tokenizer: DomainTokenizer | None = None) -> None:
+        self.packs = tuple(packs)
+        terms: set[str] = set()
+        phrases: set[str] = set()
+        exemplars: list[str] = []
+        self._exemplar_rows: dict[tuple[str, str], tuple[int, int]] = {}
+        for pack in self.packs:
+            for item in pack.items:
+                for group in self._all_groups(item):
+                    phrases.update(_group_phrases(group))
+                    terms.update(p for p in (*group.any, *group.all))
+                start = len(exemplars)
+                exemplars.extend(item.exemplars or ())
+                self._exemplar_rows[(pack.id, item.id)] = (start, len(exemplars))
+        self.tokenizer = tokenizer or DomainTokenizer(terms)
+        self._phrases = tuple(sorted(phrases))
+        self._vectorizer: TfidfVectorizer | None = None
+        self._exemplar_matrix = None
+        if exemplars:
+            # Analyzer = our tokenizer, so each sentence is tokenised once by jieba with the domain dictionary.
+            self._vectorizer = TfidfVectorizer(analyzer=self.tokenizer.tokens, sublinear_tf=True, norm="l2")
+            self._exemplar_matrix = self._vectorizer.fit_transform(exemplars).T.tocsr()
+
+    @staticmethod
+    def _all_groups(item: "Item") -> Iterable["SignalGroup"]:
+        yield from item.signals or ()
+        for part in item.parts or ():
+            yield from part.signals
+
+    # ------------------------------------------------------------------------------------------
+    # per document
+    # ------------------------------------------------------------------------------------------
+
+    def analyse(self, document: Document) -> DocumentAnalysis:
+        sentences = document.sentences()
+        lowered = tuple(s.text.lower() for s in sentences)
+        # Find each phrase once in the whole text and map hits to sentences by offset: far cheaper
+        # than testing every phrase against every sentence.
+        text = document.text.lower()
+        starts = [s.start for s in sentences]
+        present: list[set[str]] = [set() for _ in sentences]
+        for phrase in self._phrases:
+            position = text.find(phrase)
+            while position != -1:
+                index = bisect.bisect_right(starts, position) - 1
+                if index >= 0 and position + len(phrase) <= sentences[index].end:
+                    present[index].add(phrase)
+                position = text.find(phrase, position + 1)
+        if self._vectorizer is not None and sentences:
+            rows = self._vectorizer.transform([s.text for s in sentences])
+            similarity = (rows @ self._exemplar_matrix).toarray()
+        else:
+            similarity = np.zeros((len(sentences), 0))
+        return DocumentAnalysis(
+            document=document,
+            sentences=sentences,
+            lowered=lowered,
+            phrases=tuple(frozenset(p) for p in present),
+            similarity=similarity,
+            substance=tuple(substance_markers(s.text) for s in sentences),
+            quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) for s in sentences),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # per item
+    # ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _group_hit(group: "SignalGroup", phrases: frozenset[str], lowered: str) -> tuple[str, ...] | None:
+        """Matched terms when the group's conditions all hold in the sentence, else None."""
+        terms: list[str] = []
+        if group.any:
+            hits = [p for p in group.any if p.lower() in phrases]
+            if not hits:
+                return None
+            terms.extend(hits)
+        if group.all:
+            if not all(p.lower() in phrases for p in group.all):
+                return None
+            terms.extend(group.all)
+        patterns = _regex_patterns(group)
+        if patterns:
+            found = None
+            for pattern in patterns:
+                match = _compiled(pattern).search(lowered)
+                if match:
+                    found = match.group()
+                    break
+            if found is None:
+                return None
+            terms.append(found)
+        if getattr(group, "not_", None) and any(p.lower() in phrases for p in group.not_):
+            return None
+        return tuple(terms)
+
+    def _signal_hits(self, groups: Sequence["SignalGroup"], analysis: DocumentAnalysis, index: int):
+        weight = 0.0
+        names: list[str] = []
+        terms: list[str] = []
+        for group in groups:
+            hit = self._group_hit(group, analysis.phrases[index], analysis.lowered[index])
+            if hit is not None:
+                weight += float(getattr(group, "weight", 1.0) or 1.0)
+                names.append(_group_label(group))
+                terms.extend(hit)
+        return weight, tuple(names), tuple(dict.fromkeys(terms))
+
+    def trace_item(self, pack: "Pack", item: "Item", analysis: DocumentAnalysis, level: Level | None = None) -> ItemTrace:
+        """Judge one content item on an analysed document, keeping every step for explanation."""
+        config = pack.matching
+        if not item.applies_to(level):
+            return ItemTrace(item.id, False, (), (), Status.NOT_APPLICABLE, "不适用于该层级政府")
+        start, end = self._exemplar_rows.get((pack.id, item.id), (0, 0))
+        candidates: list[Candidate] = []
+        for index, sentence in enumerate(analysis.sentences):
+            if sentence.role is Role.CLOSING:
+                continue
+            weight, names, terms = self._signal_hits(item.signals, analysis, index)
+            similarity = float(analysis.similarity[index, start:end].max()) if end > start else 0.0
+            part_ids = tuple(
+                part.id for part in item.parts or () if self._signal_hits(part.signals, analysis, index)[0] > 0
+            )
+            if weight < config.min_signal and similarity < config.min_similarity and not part_ids:
+                continue
+            if part_ids:
+                # Part phrases are about the item even when no item-level group was hit.
+                _, _, part_terms = self._signal_hits(
+                    [g for part in item.parts if part.id in part_ids for g in part.signals], analysis, index
+                )
+                terms = tuple(dict.fromkeys((*terms, *part_terms)))
+                weight = max(weight, config.min_signal)
+            relevance = weight + config.similarity_weight * similarity
+            substance = analysis.substance[index]
+            candidates.append(
+                Candidate(
+                    index=index,
+                    sentence=sentence,
+                    signal_weight=weight,
+                    groups=names,
+                    terms=terms,
+                    similarity=round(similarity, 4),
+                    relevance=round(relevance, 4),
+                    strong=relevance >= config.strong_relevance,
+                    action=sentence.role.counts_as_action,
+                    concrete=len(substance) >= config.min_substance,
+                    quote_only=analysis.quote_only[index],
+                    substance=substance,
+                    parts=part_ids,
+                )
+            )
+        parts = self._part_results(item, candidates)
+        status, reason = self._status(item, candidates, parts, config)
+        return ItemTrace(item.id, True, tuple(candidates), parts, status, reason)
+
+    @staticmethod
+    def _part_results(item: "Item", candidates: Sequence[Candidate]) -> tuple[PartResult, ...]:
+        results = []
+        for part in item.parts or ():
+            hits = [c for c in candidates if part.id in c.parts]
+            acting = [c for c in hits if c.action and not c.quote_only]
+            if acting:
+                status = Status.COVERED
+                shown = acting
+            elif hits:
+                status = Status.PARTIAL
+                shown = hits
+            else:
+                status = Status.MISSING
+                shown = []
+            results.append(PartResult(part.id, part.title, status, tuple(_evidence(c, part.id) for c in shown[:2])))
+        return tuple(results)
+
+    @staticmethod
+    def _status(item: "Item", candidates: Sequence[Candidate], parts: Sequence[PartResult], config) -> tuple[Status, str]:
+        if not candidates:
+            return Status.MISSING, "报告中未找到相关表述"
+        proving = [c for c in candidates if c.proves]
+        if parts:
+            shown = sum(1 for p in parts if p.status is Status.COVERED)
+            share = shown / len(parts)
+            if proving and share >= config.covered_part_share - 1e-9:
+                return Status.COVERED, f"有具体举措或数据，且 {shown}/{len(parts)} 个要件均有体现"
+            if not proving:
+                return Status.PARTIAL, f"提及 {shown}/{len(parts)} 个要件，但缺少具体举措、数据或文件"
+            return Status.PARTIAL, f"有具体内容，但仅体现 {shown}/{len(parts)} 个要件"
+        if len(proving) >= config.covered_min_sentences:
+            return Status.COVERED, "有具体举措、数据或文件支撑"
+        if not any(c.action for c in candidates):
+            return Status.PARTIAL, "仅在不足或下一步安排中提及，未写本年度实际举措"
+        if any(c.action and c.strong and c.quote_only for c in candidates) and not proving:
+            return Status.PARTIAL, "仅转述上级文件要求，未写本年度实际举措"
+        if not any(c.strong and c.action for c in candidates):
+            return Status.PARTIAL, "仅有零星相关表述"
+        return Status.PARTIAL, "有相关表述，但缺少具体举措、数据或文件"
+
+    def score_item(
+        self,
+        pack: "Pack",
+        item: "Item",
+        document: Document,
+        level: Level | None = None,
+        analysis: DocumentAnalysis | None = None,
+    ) -> ItemResult:
+        """Judge one item. ``level`` defaults to the document's detected level."""
+        if level is None:
+            level = document.meta.level
+        if getattr(pack, "kind", "content") == "structure":
+            from scorer.structure import check_item
+
+            return check_item(pack, item, document)
+        analysis = analysis or self.analyse(document)
+        trace = self.trace_item(pack, item, analysis, level)
+        return item_result(pack, item, trace, pack.matching.max_evidence)
+
+    def score_pack(self, pack: "Pack", document: Document, analysis: DocumentAnalysis | None = None) -> list[ItemResult]:
+        if getattr(pack, "kind", "content") != "structure":
+            analysis = analysis or self.analyse(document)
+        return [self.score_item(pack, item, document, analysis=analysis) for item in pack.items]
+
+
+def _evidence(candidate: Candidate, part: str | None = None) -> Evidence:
+    sentence = candidate.sentence
+    return Evidence(
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        section=" > ".join(sentence.section_path),
+        role=sentence.role,
+        score=candidate.relevance,
+        similarity=candidate.similarity,
+        terms=candidate.terms,
+        substance=candidate.substance,
+        part=part,
+    )
+
+
+def rank_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Best evidence first: sentences that prove action, then action, then by relevance; ties by position."""
+    return sorted(
+        candidates,
+        key=lambda c: (not c.proves, not c.action, not c.strong, -c.relevance, c.sentence.start),
+    )
+
+
+def status_points(status: Status, weight: float) -> float:
+    """Points an item earns: covered = full weight, partial = half, missing = none."""
+    return {Status.COVERED: weight, Status.PARTIAL: weight / 2}.get(status, 0.0)
+
+
+def item_result(pack: "Pack", item: "Item", trace: ItemTrace, max_evidence: int) -> ItemResult:
+    best = rank_candidates(trace.candidates)[:max_evidence]
+    return ItemResult(
+        pack=pack.id,
+        id=item.id,
+        title=item.title,
+        section=item.section,
+        group=item.group,
+        status=trace.status,
+        score=status_points(trace.status, float(item.weight)) if trace.applicable else 0.0,
+        weight=float(item.weight),
+        key=bool(item.key),
+        evidence=tuple(_evidence(c) for c in best) if trace.status is not Status.MISSING else (),
+        parts=trace.parts,
+        reason=trace.reason,
+        advice=item.advice or "",
+        basis=item.basis or "",
+    )

@@ -1,0 +1,64 @@
+"""The whole flow for one report: file -> Document -> packs -> matcher -> Scorecard.
+
+``Scorer`` holds everything that is built once per process (rule packs, jieba dictionary, TF-IDF
+vocabulary) so scoring many reports costs only the per-document work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from scorer.document import build_document, load_document
+from scorer.match import Matcher
+from scorer.model import Document, Scorecard
+from scorer.rules import load_packs, select_packs
+from scorer.score import build_scorecard
+from scorer.thresholds import MatchingConfig
+
+
+class Scorer:
+    def __init__(
+        self,
+        rules_dir: str | os.PathLike[str] | None = None,
+        pack_choice: str = "auto",
+        matching: MatchingConfig | dict | None = None,
+        waivers: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self.packs = load_packs(Path(rules_dir) if rules_dir else None)
+        if matching:
+            overrides = matching if isinstance(matching, dict) else {
+                k: getattr(matching, k) for k in MatchingConfig.__dataclass_fields__
+            }
+            self.packs = {
+                pack_id: _with_matching(pack, MatchingConfig.from_mapping(overrides, "配置 matching", pack.matching))
+                for pack_id, pack in self.packs.items()
+            }
+        self.pack_choice = pack_choice
+        self.waivers = tuple(waivers)
+        self.matcher = Matcher(list(self.packs.values()))
+
+    def score_document(self, document: Document) -> Scorecard:
+        packs, warnings = select_packs(self.packs, self.pack_choice, document.meta.year)
+        analysis = None
+        items = []
+        for pack in packs:
+            if pack.kind != "structure" and analysis is None:
+                analysis = self.matcher.analyse(document)
+            items.extend(self.matcher.score_pack(pack, document, analysis=analysis))
+        return build_scorecard(document, packs, items, warnings=warnings, waivers=self.waivers)
+
+    def score_path(self, path: str | os.PathLike[str]) -> Scorecard:
+        return self.score_document(load_document(path))
+
+    def score_text(self, text: str, path: str = "<string>") -> Scorecard:
+        from scorer.document import raw_text_from_string
+
+        return self.score_document(build_document(raw_text_from_string(text, path)))
+
+
+def _with_matching(pack, matching: MatchingConfig):
+    from dataclasses import replace
+
+    return replace(pack, matching=matching)

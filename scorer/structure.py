@@ -1,0 +1,256 @@
+"""Checks of the `report-structure` pack: the 督察规定's required parts and formal practice.
+
+Each check reads the Document (roles of parts, metadata) and returns a status, a reason and the
+sentences that show it. Checks are registered by name; a rule item names its check with ``check:``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+
+from scorer.model import Document, Evidence, ItemResult, Role, Section, Sentence, Status
+from scorer.substance import DOCUMENT, FIGURE, PERCENT, QUOTED_DOCUMENT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scorer.rules import Item, Pack
+
+# Words that analyse why a problem exists (not merely list it: 主要是 lists problems in these reports).
+CAUSE_CUE = re.compile(r"原因|由于|根源|源于|缘于|归根|客观上|主观上|之所以|受制于|究其")
+FIRST_RESPONSIBLE_CUE = re.compile(r"第一责任人|主要负责(人|同志).{0,12}(职责|履职|法治)|述法")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+TITLE_SUBJECT = re.compile(r"法治政府建设")
+TITLE_REPORT = re.compile(r"报告")
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    status: Status
+    reason: str
+    sentences: tuple[Sentence, ...] = ()
+
+
+CheckFunction = Callable[[Document, Mapping[str, object]], CheckOutcome]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def register(name: str) -> Callable[[CheckFunction], CheckFunction]:
+    def decorator(function: CheckFunction) -> CheckFunction:
+        CHECKS[name] = function
+        return function
+
+    return decorator
+
+
+def _body_sentences(section: Section) -> list[Sentence]:
+    return [s for node in section.walk() for p in node.paragraphs for s in p.sentences if not s.is_heading]
+
+
+def _sentences_with_role(document: Document, role: Role) -> list[Sentence]:
+    return [s for s in document.sentences() if s.role is role and not s.is_heading]
+
+
+def _heading_sentence(document: Document, section: Section) -> Sentence:
+    for sentence in document.sentences():
+        if sentence.is_heading and section.start <= sentence.start < section.end:
+            return sentence
+    text = document.text[section.start : section.end].split("\n", 1)[0]
+    return Sentence(section.start, section.start + len(text), text, (section.heading,), section.role, True)
+
+
+@register("part_present")
+def part_present(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    """A part with the given role (heading-level or sub-section); a few loose sentences: partial."""
+    role = Role(str(params.get("role", "achievements")))
+    min_sentences = int(params.get("min_sentences", 2))  # type: ignore[arg-type]
+    sections = [s for s in document.walk_sections() if s.role is role]
+    # The outermost sections with the role; a part split into sub-sections counts once.
+    outer = [s for s in sections if not any(o is not s and o.start <= s.start and s.end <= o.end for o in sections)]
+    for section in outer:
+        if len(_body_sentences(section)) >= min_sentences:
+            return CheckOutcome(Status.COVERED, f"有专门部分：{section.heading}", (_heading_sentence(document, section),))
+    loose = _sentences_with_role(document, role)
+    if len(loose) >= max(min_sentences, 3):
+        return CheckOutcome(Status.COVERED, "有相应内容", tuple(loose[:2]))
+    if loose or outer:
+        shown = tuple(loose[:2]) or tuple(_heading_sentence(document, s) for s in outer[:1])
+        return CheckOutcome(Status.PARTIAL, "仅有零星内容，未成部分", shown)
+    return CheckOutcome(Status.MISSING, "报告中没有这一部分")
+
+
+@register("shortcomings_with_causes")
+def shortcomings_with_causes(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    sentences = _sentences_with_role(document, Role.SHORTCOMINGS)
+    if not sentences:
+        return CheckOutcome(Status.MISSING, "报告中没有存在的不足和原因部分")
+    causes = [s for s in sentences if CAUSE_CUE.search(s.text)]
+    if causes:
+        return CheckOutcome(Status.COVERED, "列出了不足并分析了原因", (sentences[0], causes[0]))
+    return CheckOutcome(Status.PARTIAL, "列出了问题，但未分析原因", tuple(sentences[:2]))
+
+
+@register("first_responsible_part")
+def first_responsible_part(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    sections = [s for s in document.walk_sections() if s.role is Role.FIRST_RESPONSIBLE]
+    if sections:
+        return CheckOutcome(
+            Status.COVERED, f"有专门部分：{sections[0].heading}", (_heading_sentence(document, sections[0]),)
+        )
+    mentions = [s for s in document.sentences() if FIRST_RESPONSIBLE_CUE.search(s.text) and s.role is not Role.CLOSING]
+    if mentions:
+        return CheckOutcome(Status.PARTIAL, "仅顺带提及第一责任人职责，没有专门部分", tuple(mentions[:2]))
+    return CheckOutcome(Status.MISSING, "未写党政主要负责人履行第一责任人职责情况")
+
+
+def _title_sentence(document: Document) -> tuple[Sentence, ...]:
+    title = document.meta.title
+    if not title:
+        return ()
+    position = document.text.find(title)
+    if position < 0:
+        return ()
+    return (Sentence(position, position + len(title), title, (), Role.PREAMBLE, True),)
+
+
+@register("title_form")
+def title_form(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    title = document.meta.title
+    if not title:
+        return CheckOutcome(Status.MISSING, "报告没有标题")
+    lacking = []
+    if not YEAR.search(title):
+        lacking.append("年度")
+    if not (document.meta.jurisdiction and document.meta.jurisdiction[:2] in title) and not re.search(
+        r"(省|市|县|区|旗|乡|镇|街道|局|委|办|厅|政府)", title
+    ):
+        lacking.append("机关名称")
+    if not TITLE_SUBJECT.search(title):
+        lacking.append("“法治政府建设”字样")
+    if not TITLE_REPORT.search(title):
+        lacking.append("“报告”字样")
+    if lacking:
+        return CheckOutcome(Status.PARTIAL, "标题缺少" + "、".join(lacking), _title_sentence(document))
+    return CheckOutcome(Status.COVERED, "标题写明机关、年度和法治政府建设报告", _title_sentence(document))
+
+
+def _plan_years(document: Document) -> list[int]:
+    years: list[int] = []
+    for section in document.walk_sections():
+        if section.role is Role.NEXT_YEAR_PLAN:
+            years.extend(int(y) for y in YEAR.findall(section.heading))
+    return years
+
+
+@register("year_consistency")
+def year_consistency(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    year = document.meta.year
+    if year is None:
+        return CheckOutcome(Status.MISSING, "报告中找不到所报告的年度")
+    conflicts = []
+    title_years = [int(y) for y in YEAR.findall(document.meta.title or "")]
+    if title_years and year not in title_years:
+        conflicts.append(f"标题年度 {title_years[0]} 与正文年度 {year} 不一致")
+    for plan_year in _plan_years(document):
+        if plan_year != year + 1:
+            conflicts.append(f"下一年度安排写的是 {plan_year} 年，应为 {year + 1} 年")
+            break
+    evidence = _title_sentence(document)
+    if conflicts:
+        return CheckOutcome(Status.PARTIAL, "；".join(conflicts), evidence)
+    return CheckOutcome(Status.COVERED, f"标题、正文与下一年度安排的年度一致（{year} 年）", evidence)
+
+
+def _closing_sentences(document: Document, needle: str | None) -> tuple[Sentence, ...]:
+    if not needle:
+        return ()
+    return tuple(s for s in document.sentences() if needle in s.text and s.role is Role.CLOSING)[:1]
+
+
+@register("date_signature")
+def date_signature(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    meta = document.meta
+    if not meta.date:
+        return CheckOutcome(Status.MISSING, "没有成文日期")
+    evidence = _closing_sentences(document, meta.signer) + _closing_sentences(document, _date_text(document, meta.date))
+    problems = []
+    if not meta.signer:
+        problems.append("没有落款单位")
+    if meta.year is not None:
+        written = dt.date.fromisoformat(meta.date)
+        earliest, latest = dt.date(meta.year, 12, 1), dt.date(meta.year + 1, 4, 1)
+        if not earliest <= written <= latest:
+            problems.append(f"成文日期 {meta.date} 不在 {earliest} 至 {latest} 之间（督察规定：3月1日前报送，4月1日前公开）")
+    if problems:
+        return CheckOutcome(Status.PARTIAL, "；".join(problems), evidence)
+    return CheckOutcome(Status.COVERED, f"落款 {meta.signer}，成文日期 {meta.date}", evidence)
+
+
+def _date_text(document: Document, iso: str) -> str | None:
+    year, month, day = (int(x) for x in iso.split("-"))
+    for candidate in (f"{year}年{month}月{day}日", f"{year}年{month:02d}月{day:02d}日"):
+        if candidate in document.text:
+            return candidate
+    return None
+
+
+def _has_figures(sentences: Iterable[Sentence]) -> Sentence | None:
+    for sentence in sentences:
+        if FIGURE.search(sentence.text) or PERCENT.search(sentence.text):
+            return sentence
+        if any(not QUOTED_DOCUMENT.search(m.group(1)) for m in DOCUMENT.finditer(sentence.text)):
+            return sentence
+    return None
+
+
+@register("quantitative_evidence")
+def quantitative_evidence(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    covered_share = float(params.get("covered_share", 0.6))  # type: ignore[arg-type]
+    partial_share = float(params.get("partial_share", 0.25))  # type: ignore[arg-type]
+    parts = [s for s in document.sections if s.role in (Role.ACHIEVEMENTS, Role.FIRST_RESPONSIBLE)]
+    # Judge the smallest units the report itself numbers: the leaves of the achievements parts.
+    leaves = [node for part in parts for node in part.walk() if not node.children]
+    if not leaves:
+        return CheckOutcome(Status.MISSING, "没有主要举措和成效部分，无法判断数据支撑")
+    backed = [(leaf, _has_figures(_body_sentences(leaf) or [_heading_sentence(document, leaf)])) for leaf in leaves]
+    with_figures = [sentence for _, sentence in backed if sentence is not None]
+    share = len(with_figures) / len(leaves)
+    reason = f"{len(with_figures)}/{len(leaves)} 个小部分有数据或文件支撑（{share:.0%}）"
+    if share >= covered_share:
+        return CheckOutcome(Status.COVERED, reason, tuple(with_figures[:2]))
+    if share >= partial_share:
+        return CheckOutcome(Status.PARTIAL, reason, tuple(with_figures[:2]))
+    return CheckOutcome(Status.MISSING, reason, tuple(with_figures[:2]))
+
+
+def check_item(pack: "Pack", item: "Item", document: Document) -> ItemResult:
+    """Run the item's named check and turn it into an ItemResult."""
+    from scorer.match import status_points
+
+    outcome = CHECKS[item.check](document, item.params or {})
+    evidence = tuple(
+        Evidence(
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            section=" > ".join(s.section_path),
+            role=s.role,
+        )
+        for s in outcome.sentences
+    )
+    return ItemResult(
+        pack=pack.id,
+        id=item.id,
+        title=item.title,
+        section=item.section,
+        group=item.group,
+        status=outcome.status,
+        score=status_points(outcome.status, float(item.weight)),
+        weight=float(item.weight),
+        key=bool(item.key),
+        evidence=evidence,
+        reason=outcome.reason,
+        advice=item.advice or "",
+        basis=item.basis or "",
+    )
