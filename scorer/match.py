@@ -58,6 +58,17 @@ class DocumentAnalysis:
     similarity: np.ndarray  # (n_sentences, n_exemplars) cosine
     substance: tuple[tuple[str, ...], ...]
     quote_only: tuple[bool, ...]
+    eligible: tuple[bool, ...]  # may be evidence at all (not the title, a part heading or the closing)
+
+
+def _eligible(sentence: Sentence, title: str | None) -> bool:
+    # The title and the headings of top-level parts name the report and its parts ("2024年推进法治政府
+    # 建设的主要举措和成效"), not any measure; sub-section headings ("(二)重大行政决策科学民主合法") do.
+    if sentence.role is Role.CLOSING:
+        return False
+    if sentence.is_heading and (len(sentence.section_path) <= 1 or sentence.text == title):
+        return False
+    return sentence.text != title
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,7 @@ class Matcher:
             similarity=similarity,
             substance=tuple(substance_markers(s.text) for s in sentences),
             quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) for s in sentences),
+            eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
         )
 
     # ------------------------------------------------------------------------------------------
@@ -240,7 +252,7 @@ class Matcher:
         start, end = self._exemplar_rows.get((pack.id, item.id), (0, 0))
         candidates: list[Candidate] = []
         for index, sentence in enumerate(analysis.sentences):
-            if sentence.role is Role.CLOSING:
+            if not analysis.eligible[index]:
                 continue
             weight, names, terms = self._signal_hits(item.signals, analysis, index)
             similarity = float(analysis.similarity[index, start:end].max()) if end > start else 0.0

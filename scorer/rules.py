@@ -14,7 +14,6 @@ import difflib
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
@@ -127,9 +126,17 @@ def status_name(status: Status) -> str:
     return _STATUS_NAMES[status]
 
 
+def normalize_text(text: str) -> str:
+    """Text normalised exactly like the report text (scorer.ingest.normalize: NFKC, 全角 -> 半角)."""
+    # Imported here: the ingest package pulls in its file readers, which `rules` commands never need.
+    from scorer.ingest.normalize import normalize
+
+    return normalize(text)[0]
+
+
 def normalize_phrase(phrase: str) -> str:
-    """A phrase the way it is compared with the report text: NFKC (half-width) and lower-case."""
-    return unicodedata.normalize("NFKC", phrase).strip().lower()
+    """A phrase the way it is compared with the report text: normalised and lower-cased."""
+    return normalize_text(phrase).strip().lower()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,8 +325,12 @@ class Pack:
 # ---------------------------------------------------------------------------------------------
 
 
-class _UniqueKeySafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last one silently)."""
+# libyaml's parser when available (several times faster: the CLI loads ~60 files at start-up).
+_SafeLoaderBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeySafeLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
+    """Safe loader that refuses a key given twice in one mapping (YAML would keep the last one silently)."""
 
 
 def _construct_unique_mapping(loader: _UniqueKeySafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -390,7 +401,7 @@ def _read_yaml(path: Path, shown: str, problems: _Problems) -> tuple[bool, Any]:
         problems.add(shown, None, f"无法读取文件：{exc.strerror or exc}")
         return False, None
     try:
-        return True, yaml.load(text, Loader=_UniqueKeySafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return True, yaml.load(text, Loader=_UniqueKeySafeLoader)  # noqa: S506 - a safe loader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         context_mark = getattr(exc, "context_mark", None)
@@ -510,7 +521,19 @@ class _Fields:
 # Parsing items
 # ---------------------------------------------------------------------------------------------
 
-_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+
+def _unmatchable_characters(pattern: str) -> list[tuple[str, str]]:
+    """Characters of a regex that never occur in normalised text, with their normalised form.
+
+    Such a character is harmless when its normalised form is in the pattern too (``[,，]``).
+    """
+    found = []
+    for char in sorted(set(pattern)):
+        mapped = normalize_text(char) if not char.isspace() else char
+        if mapped != char and mapped not in pattern:
+            found.append((char, mapped))
+    return found
+
 
 
 def _parse_signal_groups(value: Any, key: str, fields_: _Fields) -> tuple[SignalGroup, ...] | None:
@@ -555,10 +578,10 @@ def _parse_signal_group(raw: Any, key: str, fields_: _Fields) -> SignalGroup | N
         if compiled.match(""):
             fields_.add(f"{key}.regex[{index}]", f"正则表达式 {pattern!r} 能匹配空字符串，会命中任何句子")
             continue
-        fullwidth = sorted(set(_FULLWIDTH.findall(pattern)))
-        if fullwidth:
-            # Report text is NFKC-normalised (全角 -> 半角), so a full-width character never matches.
-            shown = "、".join(f"{c}→{unicodedata.normalize('NFKC', c)}" for c in fullwidth)
+        unmatchable = _unmatchable_characters(pattern)
+        if unmatchable:
+            # Report text is normalised (全角 -> 半角), so a full-width character never matches.
+            shown = "、".join(f"{char}→{mapped}" for char, mapped in unmatchable)
             fields_.add(f"{key}.regex[{index}]", f"正则表达式含全角字符（{shown}），报告文本已规范化为半角，请改用半角字符")
             continue
         patterns.append(compiled)
@@ -785,7 +808,7 @@ def _parse_item(path: Path, data: Any, kind: str, section_keys: tuple[str, ...] 
         advice=values["advice"],
         signals=signals,
         parts=parts,
-        exemplars=tuple(unicodedata.normalize("NFKC", text) for text in exemplars),
+        exemplars=tuple(normalize_text(text) for text in exemplars),
         examples=examples,
         check=check,
         params=params,

@@ -122,7 +122,20 @@ def _closing_position(text: str, index: int, end: int) -> bool:
     return text.find(closer, index + 1, limit) != -1
 
 
-def _boundaries(text: str, start: int, end: int, terminators: frozenset[str]) -> list[int]:
+_SPECIAL_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _special_chars(terminators: frozenset[str]) -> re.Pattern[str]:
+    """Regex matching every character _boundaries must look at (brackets, quotes, terminators)."""
+    pattern = _SPECIAL_CACHE.get(terminators)
+    if pattern is None:
+        chars = set(_OPENERS) | _CLOSERS | {_STRAIGHT_QUOTE} | set(terminators)
+        pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+        _SPECIAL_CACHE[terminators] = pattern
+    return pattern
+
+
+def _boundaries(text: str, start: int, end: int, terminators: frozenset[str], first_only: bool = False) -> list[int]:
     """End offsets of pieces cut at ``terminators`` outside brackets/quotes.
 
     A terminator directly followed by closers (``……。”``) cuts after the closers. A terminator
@@ -131,16 +144,19 @@ def _boundaries(text: str, start: int, end: int, terminators: frozenset[str]) ->
     """
     cuts: list[int] = []
     stack: list[str] = []
-    i = start
-    while i < end:
+    special = _special_chars(terminators)
+    skip_to = start  # characters before this were consumed by a cut
+    for match in special.finditer(text, start, end):
+        i = match.start()
+        if i < skip_to:
+            continue
         ch = text[i]
+        cut_after: int | None = None
         if ch == _STRAIGHT_QUOTE:
             if stack and stack[-1] == _STRAIGHT_QUOTE:
                 stack.pop()
-                if not stack and i > start and text[i - 1] in terminators:
-                    i = _extend_over_closers(text, i + 1, end, terminators)
-                    cuts.append(i)
-                    continue
+                if not stack and i > start and text[i - 1] in terminators and not _continues(text, i + 1, end):
+                    cut_after = i + 1
             elif _closing_position(text, i, end):
                 stack.append(_STRAIGHT_QUOTE)
         elif ch in _OPENERS:
@@ -149,31 +165,37 @@ def _boundaries(text: str, start: int, end: int, terminators: frozenset[str]) ->
         elif ch in _CLOSERS:
             if stack and stack[-1] == ch:
                 stack.pop()
-                if not stack and i > start and text[i - 1] in terminators:
-                    i = _extend_over_closers(text, i + 1, end, terminators)
-                    cuts.append(i)
-                    continue
+                if not stack and i > start and text[i - 1] in terminators and not _continues(text, i + 1, end):
+                    cut_after = i + 1
         elif ch in terminators and not stack:
-            i = _extend_over_closers(text, i + 1, end, terminators)
-            cuts.append(i)
-            continue
-        i += 1
+            cut_after = i + 1
+        if cut_after is not None:
+            skip_to = _extend_over_closers(text, cut_after, end, terminators)
+            cuts.append(skip_to)
+            if first_only:
+                break
     return cuts
 
 
+# After a quotation that ends with its own full stop, these characters show that the sentence
+# goes on ("提出“……少跑腿。”的目标").
+_CONTINUATION = frozenset("的地得等和与及、,，为是了中里上下")
+
+
+def _continues(text: str, i: int, end: int) -> bool:
+    return i < end and text[i] in _CONTINUATION
+
+
 def _extend_over_closers(text: str, i: int, end: int, terminators: frozenset[str]) -> int:
-    while i < end and (text[i] in _CLOSERS or text[i] in terminators or text[i] == _STRAIGHT_QUOTE):
-        # A straight quote after a terminator closes a quotation only if it is not opening a new one.
-        if text[i] == _STRAIGHT_QUOTE and text.count(_STRAIGHT_QUOTE, start_of := max(0, i - _MAX_BRACKET_SPAN), i) % 2 == 0:
-            del start_of
-            break
+    """Move past closing quotes/brackets and repeated terminators that end the same sentence."""
+    while i < end and (text[i] in _CLOSERS or text[i] in terminators):
         i += 1
     return i
 
 
 def first_boundary(text: str, start: int, end: int, terminators: frozenset[str] = HEADING_TERMINATORS) -> int | None:
     """Offset just after the first terminator (outside brackets) in [start, end), or None."""
-    cuts = _boundaries(text, start, end, terminators)
+    cuts = _boundaries(text, start, end, terminators, first_only=True)
     return cuts[0] if cuts else None
 
 
@@ -243,9 +265,9 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # "1)" must come after "(1)".
 _MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"第({_CN_NUMBER})部分[、.:：]?")),
-    ("cn", re.compile(rf"({_CN_NUMBER})\s?[、.](?![\d一二三四五六七八九十])")),
+    ("cn", re.compile(rf"({_CN_NUMBER})\s?(?:、|\.(?!\d))(?![一二三四五六七八九十])")),
     ("paren_cn", re.compile(rf"[(（]\s?({_CN_NUMBER})\s?[)）][、.]?")),
-    ("num", re.compile(r"(\d{1,2})\s?[、.](?![\d.])")),
+    ("num", re.compile(r"(\d{1,2})\s?(?:、|\.(?![\d.]))")),
     ("paren_num", re.compile(r"[(（]\s?(\d{1,2})\s?[)）][、.]?")),
     ("num_paren", re.compile(r"(\d{1,2})[)）](?!\d)")),
     ("circled", re.compile(rf"([{_CIRCLED}])[、.]?")),
@@ -335,16 +357,23 @@ _LABEL_RX = re.compile(
     "^(" + "|".join(sorted(map(re.escape, HEADER_LABELS), key=len, reverse=True)) + r")\s*[:：]?\s*(.*)$"
 )
 
+# Website furniture that may appear anywhere on a page.
 _CHROME_RX = re.compile(
     r"^(?:"
-    r"政府信息公开|信息公开目录|信息公开指南|政务公开|法定主动公开内容"
-    r"|分享到.*|分享|打印本页|【?打印】?|【?关闭】?|关闭窗口|【?关闭窗口】?|【?打印本页】?|【?打印此页】?"
-    r"|【?字[体号][:：]?\s*(?:\[?大\]?\s*\[?中\]?\s*\[?小\]?)】?.*"
-    r"|.{0,10}(?:浏览|阅读|访问|点击)(?:次数|量|数)\s*[:：]?\s*\d*.*"
+    r"分享到.*|打印本页|【?打印】?|关闭窗口|【?关闭】?|【关闭窗口】|【打印本页】|【?打印此页】?"
+    r"|【?字[体号][:：]?\s*\[?大\]?\s*\[?中\]?\s*\[?小\]?】?.*"
+    r"|.{0,10}(?:浏览|阅读|访问|点击)(?:次数|量|数)\s*[:：]?\s*\d*.{0,20}"
     r"|上一篇.*|下一篇.*|扫一扫.*|手机(?:查看|扫码|阅读).*|微信(?:扫一扫|分享).*"
-    r"|责任编辑\s*[:：].*|(?:编辑|审核|校对|供稿|文字|图片|摄影)\s*[:：].{0,20}"
-    r"|相关链接|相关阅读|相关文件|相关附件|附件下载|友情链接|网站地图|联系我们|返回顶部|收藏(?:本页)?"
-    r"|版权所有.*|主办单位.*|承办单位.*|.{0,30}ICP备.*|.{0,10}公网安备.*|网站标识码.*|技术支持.*"
+    r"|责任编辑\s*[:：].*|(?:编辑|审核|校对|供稿|摄影)\s*[:：].{0,20}"
+    r"|相关链接|相关阅读|相关文件|附件下载|友情链接|网站地图|联系我们|返回顶部|收藏本页"
+    r"|版权所有.*|主办单位\s*[:：].*|承办单位\s*[:：].*|.{0,30}ICP备.*|.{0,10}公网安备.*|网站标识码.*|技术支持\s*[:：].*"
+    r")$"
+)
+# Page furniture that is only residue at the top of a page (as a plain line in the body it could
+# be an unnumbered sub-heading such as "政务公开").
+_TOP_CHROME_RX = re.compile(
+    r"^(?:"
+    r"政府信息公开|信息公开目录|信息公开指南|信息公开|政务公开|法定主动公开内容|主动公开|通知公告|工作动态|政策文件"
     r"|当前位置\s*[:：].*|您(?:当前)?的?位置\s*[:：].*|首页\s*[>»/].*|.*\s[>»]\s.*"
     r")$"
 )
@@ -353,9 +382,19 @@ _LINK_RX = re.compile(r"^[^。,，;；!?！？:：]{2,30}(?:网站|网站群|门
 _DATETIME_RX = re.compile(r"^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
-def is_chrome_line(line: str) -> bool:
-    """Website furniture that is never part of a report (分享到, 打印本页, 浏览次数, 上一篇...)."""
-    return len(line) <= 60 and bool(_CHROME_RX.match(line))
+def is_chrome_line(line: str, top: bool = False) -> bool:
+    """Website furniture that is never part of a report (分享到, 打印本页, 浏览次数, 上一篇...).
+
+    With ``top`` also the page-header furniture (政府信息公开, breadcrumbs) that only counts as
+    residue above the report.
+    """
+    if len(line) > 60:
+        return False
+    if _CHROME_RX.match(line) or (top and _TOP_CHROME_RX.match(line)):
+        return True
+    # Several buttons on one line: "打印本页 关闭窗口".
+    tokens = line.split()
+    return len(tokens) > 1 and all(_CHROME_RX.match(token) for token in tokens)
 
 
 def is_link_line(line: str) -> bool:
@@ -377,6 +416,11 @@ def header_label(line: str) -> tuple[str, str] | None:
     if value and not rest[:1] in (":", "：", " ", "\u3000", "\t"):
         return None
     return label, value
+
+
+def is_publication_time(line: str) -> bool:
+    """A web page's publication timestamp ("2018年12月10日 15:23:00"), never a signing date."""
+    return bool(_DATETIME_RX.match(line)) and ":" in line
 
 
 def is_header_value(line: str) -> bool:

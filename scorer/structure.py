@@ -9,17 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
+from scorer import roles
 from scorer.model import Document, Evidence, ItemResult, Role, Section, Sentence, Status
-from scorer.substance import DOCUMENT, FIGURE, PERCENT, QUOTED_DOCUMENT
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.rules import Item, Pack
 
 # Words that analyse why a problem exists (not merely list it: 主要是 lists problems in these reports).
 CAUSE_CUE = re.compile(r"原因|由于|根源|源于|缘于|归根|客观上|主观上|之所以|受制于|究其")
-FIRST_RESPONSIBLE_CUE = re.compile(r"第一责任人|主要负责(人|同志).{0,12}(职责|履职|法治)|述法")
+# A passing mention of the principal leaders' own role: the duty named, 述法, or a leader heading the work.
+FIRST_RESPONSIBLE_CUE = re.compile(
+    r"第一责任人|主要负责(人|同志).{0,12}(职责|履职|法治|亲自)|述法"
+    r"|[省市县区镇乡旗]长.{0,4}(任|为|担任)(组长|主任)|(书记|[省市县区镇乡旗]长).{0,6}亲自"
+)
+# Figures with units (not years, not section numbers): what "数据支撑" means in the checklist.
+FIGURE_WITH_UNIT = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:余|多)?(?:万|亿)?(?:人次|件次|个百分点|件|项|次|人|个|家|场|份|条|宗|起|户|名|期|篇|元"
+    r"|%|所|支|套|卷|批|轮|学时|课时|小时)"
+)
+# A weakness stated in passing ("但个别单位案卷制作仍不够规范"); not 尚未/未完成 (a task still open).
+PROBLEM_CUE = re.compile(r"不够|有待(?:提升|加强|提高|完善)|仍需|短板|薄弱|差距|不规范|不到位|存在.{0,6}(?:问题|不足)")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 TITLE_SUBJECT = re.compile(r"法治政府建设")
 TITLE_REPORT = re.compile(r"报告")
@@ -45,7 +56,14 @@ def register(name: str) -> Callable[[CheckFunction], CheckFunction]:
 
 
 def _body_sentences(section: Section) -> list[Sentence]:
-    return [s for node in section.walk() for p in node.paragraphs for s in p.sentences if not s.is_heading]
+    """Sentences under the section's own heading: body text and sub-headings (a plan is often a list of them)."""
+    return [
+        s
+        for node in section.walk()
+        for p in node.paragraphs
+        for s in p.sentences
+        if not (s.is_heading and node is section)
+    ]
 
 
 def _sentences_with_role(document: Document, role: Role) -> list[Sentence]:
@@ -62,28 +80,52 @@ def _heading_sentence(document: Document, section: Section) -> Sentence:
 
 @register("part_present")
 def part_present(document: Document, params: Mapping[str, object]) -> CheckOutcome:
-    """A part with the given role (heading-level or sub-section); a few loose sentences: partial."""
+    """A part with the given role; a few loose sentences of that kind elsewhere: partial."""
     role = Role(str(params.get("role", "achievements")))
-    min_sentences = int(params.get("min_sentences", 2))  # type: ignore[arg-type]
+    min_chars = int(params.get("min_chars", 30))  # type: ignore[arg-type]
+    year = document.meta.year
     sections = [s for s in document.walk_sections() if s.role is role]
     # The outermost sections with the role; a part split into sub-sections counts once.
     outer = [s for s in sections if not any(o is not s and o.start <= s.start and s.end <= o.end for o in sections)]
     for section in outer:
-        if len(_body_sentences(section)) >= min_sentences:
+        if sum(len(s.text) for s in _body_sentences(section)) >= min_chars:
             return CheckOutcome(Status.COVERED, f"有专门部分：{section.heading}", (_heading_sentence(document, section),))
-    loose = _sentences_with_role(document, role)
-    if len(loose) >= max(min_sentences, 3):
-        return CheckOutcome(Status.COVERED, "有相应内容", tuple(loose[:2]))
+    # A part whose heading names this role together with another ("存在问题及下步打算").
+    for section in document.sections:
+        tagged = [s for s in _body_sentences(section) if s.role is role]
+        if tagged and role in roles.classify_part(section.title, year):
+            return CheckOutcome(Status.COVERED, f"在“{section.heading}”中专门写了这部分内容", tuple(tagged[:2]))
+    loose = _sentences_with_role(document, role) or _loose_sentences(document, role)
     if loose or outer:
         shown = tuple(loose[:2]) or tuple(_heading_sentence(document, s) for s in outer[:1])
         return CheckOutcome(Status.PARTIAL, "仅有零星内容，未成部分", shown)
     return CheckOutcome(Status.MISSING, "报告中没有这一部分")
 
 
+def _loose_sentences(document: Document, role: Role) -> list[Sentence]:
+    """Sentences of a kind standing inside other parts: results without a results part, a plan
+    sentence ("2024年,我县将……") inside the achievements."""
+    year = document.meta.year
+    found = []
+    for sentence in document.sentences():
+        if sentence.is_heading or sentence.role is Role.CLOSING:
+            continue
+        if role is Role.ACHIEVEMENTS and sentence.role.counts_as_action and FIGURE_WITH_UNIT.search(sentence.text):
+            found.append(sentence)
+        elif role is Role.NEXT_YEAR_PLAN and roles.sentence_starts_role(role, sentence.text, year):
+            found.append(sentence)
+        elif role is Role.SHORTCOMINGS and PROBLEM_CUE.search(sentence.text):
+            found.append(sentence)
+    return found
+
+
 @register("shortcomings_with_causes")
 def shortcomings_with_causes(document: Document, params: Mapping[str, object]) -> CheckOutcome:
     sentences = _sentences_with_role(document, Role.SHORTCOMINGS)
     if not sentences:
+        passing = _loose_sentences(document, Role.SHORTCOMINGS)
+        if passing:
+            return CheckOutcome(Status.PARTIAL, "仅在其他部分顺带提到问题，没有不足和原因部分", tuple(passing[:2]))
         return CheckOutcome(Status.MISSING, "报告中没有存在的不足和原因部分")
     causes = [s for s in sentences if CAUSE_CUE.search(s.text)]
     if causes:
@@ -122,8 +164,10 @@ def title_form(document: Document, params: Mapping[str, object]) -> CheckOutcome
     lacking = []
     if not YEAR.search(title):
         lacking.append("年度")
+    # The body's name: drop the subject (法治政府建设) first, its 政府 does not name anyone.
+    named = title.replace("法治政府", "").replace("依法行政", "")
     if not (document.meta.jurisdiction and document.meta.jurisdiction[:2] in title) and not re.search(
-        r"(省|市|县|区|旗|乡|镇|街道|局|委|办|厅|政府)", title
+        r"(省|市|县|区|旗|乡|镇|街道|局|委员会|办公室|厅|政府)", named
     ):
         lacking.append("机关名称")
     if not TITLE_SUBJECT.search(title):
@@ -143,6 +187,16 @@ def _plan_years(document: Document) -> list[int]:
     return years
 
 
+def _opening_year(document: Document) -> int | None:
+    """The year the opening sentence starts with ("2023年,我县……"), if it starts with one."""
+    for sentence in document.sentences():
+        if sentence.role is Role.PREAMBLE and not sentence.is_heading and sentence.text != document.meta.title:
+            match = re.match(r"\s*((?:19|20)\d{2})\s*年", sentence.text)
+            if match:
+                return int(match.group(1))
+    return None
+
+
 @register("year_consistency")
 def year_consistency(document: Document, params: Mapping[str, object]) -> CheckOutcome:
     year = document.meta.year
@@ -152,6 +206,9 @@ def year_consistency(document: Document, params: Mapping[str, object]) -> CheckO
     title_years = [int(y) for y in YEAR.findall(document.meta.title or "")]
     if title_years and year not in title_years:
         conflicts.append(f"标题年度 {title_years[0]} 与正文年度 {year} 不一致")
+    opening = _opening_year(document)
+    if opening is not None and opening != year:
+        conflicts.append(f"开头写的是 {opening} 年，与报告年度 {year} 不一致")
     for plan_year in _plan_years(document):
         if plan_year != year + 1:
             conflicts.append(f"下一年度安排写的是 {plan_year} 年，应为 {year + 1} 年")
@@ -195,33 +252,45 @@ def _date_text(document: Document, iso: str) -> str | None:
     return None
 
 
-def _has_figures(sentences: Iterable[Sentence]) -> Sentence | None:
-    for sentence in sentences:
-        if FIGURE.search(sentence.text) or PERCENT.search(sentence.text):
-            return sentence
-        if any(not QUOTED_DOCUMENT.search(m.group(1)) for m in DOCUMENT.finditer(sentence.text)):
-            return sentence
-    return None
+# A document the government itself produced this year ("制定《……办法》"), not one it followed.
+PRODUCED_DOCUMENT = re.compile(r"(?:制定|出台|印发|修订|编制|发布|起草)[^。《]{0,6}《[^《》]{2,80}》")
 
 
 @register("quantitative_evidence")
 def quantitative_evidence(document: Document, params: Mapping[str, object]) -> CheckOutcome:
+    """Share of the achievements text, by length, that stands in sub-parts backed by figures.
+
+    Sub-parts are the smallest units the report numbers (leaves of the achievements parts); weighting
+    them by length keeps the judgement stable whether a report numbers 6 or 24 sub-parts. Covered
+    needs figures; for partial, documents the government produced (制定《…》) count as backing too.
+    """
     covered_share = float(params.get("covered_share", 0.6))  # type: ignore[arg-type]
     partial_share = float(params.get("partial_share", 0.25))  # type: ignore[arg-type]
-    parts = [s for s in document.sections if s.role in (Role.ACHIEVEMENTS, Role.FIRST_RESPONSIBLE)]
-    # Judge the smallest units the report itself numbers: the leaves of the achievements parts.
+    parts = [s for s in document.sections if s.role is Role.ACHIEVEMENTS]
     leaves = [node for part in parts for node in part.walk() if not node.children]
     if not leaves:
         return CheckOutcome(Status.MISSING, "没有主要举措和成效部分，无法判断数据支撑")
-    backed = [(leaf, _has_figures(_body_sentences(leaf) or [_heading_sentence(document, leaf)])) for leaf in leaves]
-    with_figures = [sentence for _, sentence in backed if sentence is not None]
-    share = len(with_figures) / len(leaves)
-    reason = f"{len(with_figures)}/{len(leaves)} 个小部分有数据或文件支撑（{share:.0%}）"
+    total = sum(leaf.end - leaf.start for leaf in leaves) or 1
+    with_figures = with_backing = 0
+    count = 0
+    shown: list[Sentence] = []
+    for leaf in leaves:
+        body = _body_sentences(leaf)
+        figure = next((s for s in body if FIGURE_WITH_UNIT.search(s.text)), None)
+        produced = next((s for s in body if PRODUCED_DOCUMENT.search(s.text)), None)
+        if figure is not None:
+            with_figures += leaf.end - leaf.start
+            count += 1
+        if figure is not None or produced is not None:
+            with_backing += leaf.end - leaf.start
+            shown.append(figure or produced)  # type: ignore[arg-type]
+    share, backed_share = with_figures / total, with_backing / total
+    reason = f"{count}/{len(leaves)} 个小部分有数据支撑，按篇幅占成效部分的 {share:.0%}（连同制定的文件占 {backed_share:.0%}）"
     if share >= covered_share:
-        return CheckOutcome(Status.COVERED, reason, tuple(with_figures[:2]))
-    if share >= partial_share:
-        return CheckOutcome(Status.PARTIAL, reason, tuple(with_figures[:2]))
-    return CheckOutcome(Status.MISSING, reason, tuple(with_figures[:2]))
+        return CheckOutcome(Status.COVERED, reason, tuple(shown[:2]))
+    if backed_share >= partial_share:
+        return CheckOutcome(Status.PARTIAL, reason, tuple(shown[:2]))
+    return CheckOutcome(Status.MISSING, reason, tuple(shown[:2]))
 
 
 def check_item(pack: "Pack", item: "Item", document: Document) -> ItemResult:

@@ -25,11 +25,13 @@ _BLOCK_TAGS = frozenset(
 )
 _HEADING_TAGS = {f"h{level}": level for level in range(1, 7)}
 _CELL_TAGS = frozenset({"td", "th"})
+_LAYOUT_CELL_CJK = 200  # more CJK characters than a data-table cell holds
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]+|\s[-—–]+\s|——)\s*")
 _COMPACT = re.compile(r"\s+")
+_TITLE_WORDS = re.compile(r"报告|情况|总结|法治|依法行政|工作")
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -44,7 +46,7 @@ def _is_hidden(tag) -> bool:
     return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
 
 
-def _text_weight(node, link_free: bool = True) -> int:
+def _text_weight(node) -> int:
     """How much article text a node holds: CJK characters outside links (link lists are chrome)."""
     from bs4 import NavigableString
 
@@ -52,7 +54,8 @@ def _text_weight(node, link_free: bool = True) -> int:
     for string in node.find_all(string=True):
         if type(string) is not NavigableString:  # comments, doctype, CDATA
             continue
-        if link_free and string.find_parent("a") is not None and _within(string.find_parent("a"), node):
+        link = string.find_parent("a")
+        if link is not None and _within(link, node):
             continue
         total += len(_CJK.findall(string))
     return total
@@ -76,7 +79,7 @@ def _choose_body(soup):
     root = soup.body or soup
     total = _text_weight(root)
     if total == 0:
-        return root, 0
+        return root
     seen: set[int] = set()
     candidates = []
     for selector in _BODY_SELECTORS:
@@ -90,7 +93,7 @@ def _choose_body(soup):
             # Nested containers (#zoom > div.TRS_Editor): the innermost one that still holds most
             # of the text leaves out the page residue (索引号, 发布机构, 打印本页) around it.
             near_best = [(_depth(element), weight, element) for weight, element in candidates if weight >= 0.85 * best_weight]
-            return max(near_best, key=lambda entry: (entry[0], entry[1]))[2], total
+            return max(near_best, key=lambda entry: (entry[0], entry[1]))[2]
     node = root
     while True:
         children = [(_text_weight(child), child) for child in node.find_all(True, recursive=False)]
@@ -100,7 +103,12 @@ def _choose_body(soup):
         if weight < 0.8 * _text_weight(node):
             break
         node = child
-    return node, total
+    return node
+
+
+def _is_layout_cell(cell) -> bool:
+    """A table cell that holds running text (paragraphs), not a value of a data table."""
+    return len(_CJK.findall(cell.get_text())) > _LAYOUT_CELL_CJK
 
 
 class _BlockWalker:
@@ -141,6 +149,11 @@ class _BlockWalker:
                 continue
             if name == "br":
                 self.flush()
+            elif name in _CELL_TAGS and _is_layout_cell(child):
+                # Old sites lay pages out with tables: a cell holding the article is a container.
+                self.flush()
+                self.walk(child)
+                self.flush()
             elif name in _CELL_TAGS:
                 self._buffer.append("\t")
                 self._descend(child, name)
@@ -177,14 +190,25 @@ class _BlockWalker:
         self._buffer.append(_HTML_SPACE.sub(" ", text))
 
 
+def _in_page_chrome(tag) -> bool:
+    """True for an element in the site's navigation/header/footer (site name, not the report title)."""
+    for parent in tag.parents:
+        if parent.name in ("nav", "footer", "aside", "form"):
+            return True
+        if parent.name == "header" and parent.find_parent("article") is None:
+            return True
+    return False
+
+
 def _title_candidates(soup) -> list[str]:
     """Candidate title lines: <h1> texts, then the <title> with the site name cut off."""
-    candidates = [_COMPACT.sub(" ", h1.get_text(" ")).strip() for h1 in soup.find_all("h1")]
+    candidates = [_COMPACT.sub(" ", h1.get_text(" ")).strip() for h1 in soup.find_all("h1") if not _in_page_chrome(h1)]
     if soup.title and soup.title.string:
         segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(soup.title.get_text()) if segment.strip()]
         if segments:
             candidates.append(max(segments, key=lambda segment: len(_CJK.findall(segment))))
-    return [candidate for candidate in candidates if len(_CJK.findall(candidate)) >= 6]
+    # A site name ("青禾县人民政府") is not a report title: keep only what reads like one.
+    return [candidate for candidate in candidates if len(_CJK.findall(candidate)) >= 6 and _TITLE_WORDS.search(candidate)]
 
 
 def _compact(text: str) -> str:
@@ -207,7 +231,7 @@ def read_html(data: bytes, path: str) -> Extraction:
     for tag in soup.find_all(_is_hidden):
         if not tag.decomposed:
             tag.decompose()
-    body, _ = _choose_body(soup)
+    body = _choose_body(soup)
     walker = _BlockWalker()
     walker.walk(body)
     walker.flush()

@@ -12,6 +12,7 @@ expands one character into several (㈠ -> (一)), all of them point at that one
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from typing import Iterable, Protocol, Sequence
 
@@ -28,6 +29,7 @@ _KEEP_AS_IS = frozenset(
     + ["…", "⋯"]
 )
 
+
 class HasOffsets(Protocol):
     """Anything with ``original`` and ``offsets``, such as ``scorer.model.RawText``."""
 
@@ -38,7 +40,7 @@ class HasOffsets(Protocol):
     def offsets(self) -> Sequence[int]: ...
 
 
-_LINE_BREAKS = frozenset("\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _map_cluster(cluster: str) -> str:
@@ -71,8 +73,6 @@ def _clusters(pieces: Iterable[tuple[str, int]]) -> Iterable[tuple[str, int]]:
             previous_was_cr = False
             continue  # the "\r" before it already produced the line break
         previous_was_cr = char == "\r"
-        if char == "\r":
-            char = "\n"
         if current and unicodedata.combining(char) and current[0] not in _LINE_BREAKS:
             current.append(char)
             continue
@@ -84,6 +84,54 @@ def _clusters(pieces: Iterable[tuple[str, int]]) -> Iterable[tuple[str, int]]:
         yield "".join(current), current_index
 
 
+_COMBINING_MARK = object()  # cache entry: the character combines with the one before it
+_CHAR_CACHE: dict[str, object] = {}
+_CHAR_CACHE_LIMIT = 1 << 16
+
+
+def _cached_map(char: str) -> object:
+    entry = _CHAR_CACHE.get(char)
+    if entry is None:
+        entry = _COMBINING_MARK if unicodedata.combining(char) else _map_cluster(char)
+        if len(_CHAR_CACHE) < _CHAR_CACHE_LIMIT:
+            _CHAR_CACHE[char] = entry
+    return entry
+
+
+def _map_characters(pieces: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]] | None:
+    """Per-character mapping (fast path); None when the text has combining marks to group first."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    add_char, add_offset = chars.append, offsets.append
+    cache_get = _CHAR_CACHE.get
+    for char, index in pieces:
+        mapped = cache_get(char) or _cached_map(char)
+        if mapped is _COMBINING_MARK:
+            return None
+        if len(mapped) == 1:  # type: ignore[arg-type]
+            add_char(mapped)  # type: ignore[arg-type]
+            add_offset(index)
+        else:
+            for out in mapped:  # type: ignore[union-attr]  # "" (dropped) or an NFKC expansion
+                add_char(out)
+                add_offset(index)
+    return chars, offsets
+
+
+def _map_clusters(pieces: Sequence[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """Per-cluster mapping (base character + combining marks normalised together)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for cluster, index in _clusters(pieces):
+        for out in _map_cluster(cluster):
+            chars.append(out)
+            offsets.append(index)
+    return chars, offsets
+
+
+_TEXT_RUN = re.compile(r"[^ \n]+")
+
+
 def normalize_pieces(pieces: Iterable[tuple[str, int]]) -> tuple[str, tuple[int, ...]]:
     """Normalise a sequence of (character, original index) pairs; see ``normalize``.
 
@@ -91,35 +139,30 @@ def normalize_pieces(pieces: Iterable[tuple[str, int]]) -> tuple[str, tuple[int,
     headers, soft line wraps) pass the surviving characters here so the map still points into
     the untouched original. Indexes must be non-decreasing.
     """
-    out_chars: list[str] = []
+    pieces = pieces if isinstance(pieces, (list, tuple)) else list(pieces)
+    mapped = _map_characters(pieces) or _map_clusters(pieces)
+    # After mapping, whitespace is only " " and "\n"; lay out the runs of text between them:
+    # runs on one line are joined by one space, runs on different lines by one line break
+    # (placed at the first break of the gap), so blank lines and edge spaces vanish.
+    chars, offsets = mapped
+    flat = "".join(chars)
+    out_parts: list[str] = []
     out_offsets: list[int] = []
-    pending_newline: int | None = None  # index of the break to emit before the next line's text
-    pending_space: int | None = None  # index of the first space of a run inside a line
-    line_has_text = False
-    for cluster, index in _clusters(pieces):
-        for char in _map_cluster(cluster):
-            if char == "\n":
-                if line_has_text and pending_newline is None:
-                    pending_newline = index
-                line_has_text = False
-                pending_space = None
-            elif char == " ":
-                if line_has_text and pending_space is None:
-                    pending_space = index
+    previous_end = -1
+    for run in _TEXT_RUN.finditer(flat):
+        start, end = run.span()
+        if previous_end >= 0:
+            gap = flat.find("\n", previous_end, start)
+            if gap >= 0:
+                out_parts.append("\n")
+                out_offsets.append(offsets[gap])
             else:
-                if not line_has_text:
-                    if out_chars and pending_newline is not None:
-                        out_chars.append("\n")
-                        out_offsets.append(pending_newline)
-                    pending_newline = None
-                    line_has_text = True
-                elif pending_space is not None:
-                    out_chars.append(" ")
-                    out_offsets.append(pending_space)
-                pending_space = None
-                out_chars.append(char)
-                out_offsets.append(index)
-    return "".join(out_chars), tuple(out_offsets)
+                out_parts.append(" ")
+                out_offsets.append(offsets[previous_end])
+        out_parts.append(run.group())
+        out_offsets.extend(offsets[start:end])
+        previous_end = end
+    return "".join(out_parts), tuple(out_offsets)
 
 
 def normalize(original: str) -> tuple[str, tuple[int, ...]]:

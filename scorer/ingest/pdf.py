@@ -54,10 +54,27 @@ class _Page:
     left_edge: float = 0.0
     char_width: float = 10.0
 
+    def is_indented(self, line: _Line) -> bool:
+        return line.x0 > self.left_edge + 1.5 * self.char_width
+
+    def reaches_margin(self, line: _Line) -> bool:
+        return line.x1 >= self.right_edge - 2 * self.char_width
+
+
+def _text_start(line: dict) -> float:
+    """Left end of a line's first visible character (indents drawn as spaces count as indents)."""
+    for char in line.get("chars", ()):
+        if char["text"].strip():
+            return float(char["x0"])
+    return float(line["x0"])
+
 
 def _open_error(path: str, exc: Exception) -> InputError:
-    name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name or "password" in str(exc).lower():
+    # pdfplumber wraps pdfminer's errors (PdfminerException(PDFPasswordIncorrect())): look inside.
+    inner = [arg for arg in exc.args if isinstance(arg, Exception)]
+    name = type(inner[0] if inner else exc).__name__
+    names = " ".join([type(exc).__name__] + [type(arg).__name__ for arg in inner])
+    if "Password" in names or "Encrypt" in names or "password" in str(exc).lower():
         return InputError(f"PDF 文件 {path} 已加密（需要密码），无法读取文字；请先解除密码保护后再试")
     return InputError(f"文件 {path} 不是有效的 PDF 或已损坏，无法读取（{name}）")
 
@@ -71,9 +88,10 @@ def _read_pages(data: bytes, path: str) -> tuple[list[_Page], list[int]]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
+                page = page.dedupe_chars()  # text overprinted to look bold would read twice
                 raw_lines = page.extract_text_lines(strip=True, return_chars=True)
                 lines = [
-                    _Line(text=line["text"], x0=float(line["x0"]), x1=float(line["x1"]))
+                    _Line(text=line["text"].strip(), x0=_text_start(line), x1=float(line["x1"]))
                     for line in raw_lines
                     if line["text"].strip()
                 ]
@@ -147,21 +165,40 @@ def _measure_margins(pages: list[_Page]) -> None:
             page.right_edge, page.left_edge = document_right, document_left
 
 
-def _continues(line: _Line, page: _Page, following: _Line, following_page: _Page) -> bool:
+def _uses_first_line_indent(pages: list[_Page]) -> bool:
+    """True when paragraphs start indented (首行缩进), as in official documents.
+
+    Then an indent, not the punctuation at the end of the line before, tells where a paragraph
+    starts: a line ending in 。 at the margin followed by an unindented line is one paragraph.
+    """
+    kept = [(line, page) for page in pages for line in page.lines if not line.dropped]
+    indented = sum(1 for line, page in kept if page.is_indented(line))
+    return len(kept) >= 5 and indented >= 0.1 * len(kept)
+
+
+def _continues(line: _Line, page: _Page, following: _Line, following_page: _Page, indent_mode: bool) -> bool:
     """True when ``following`` continues the paragraph of ``line`` (a soft wrap at the margin)."""
     text = line.text.rstrip()
-    if not text or text.endswith(_PARAGRAPH_END):
-        return False
-    if _NUMBERED_START.match(following.text):
+    if not text or _NUMBERED_START.match(following.text):
         return False
     # A line that stops well before the right margin ends its paragraph (titles, headings,
-    # addressee, last line of a paragraph without a full stop).
-    if line.x1 < page.right_edge - 2 * page.char_width:
+    # addressee, last line of a paragraph).
+    if not page.reaches_margin(line):
         return False
-    # First-line indent (首行缩进) starts a new paragraph.
-    if following.x0 > following_page.left_edge + 1.5 * following_page.char_width:
+    if following_page.is_indented(following):
         return False
-    return True
+    if indent_mode:
+        return True
+    return not text.endswith(_PARAGRAPH_END)
+
+
+def _is_latin_wrap(text: str, following: str) -> bool:
+    """True when two wrapped lines of mostly Latin text meet between two letters (a word space)."""
+    last, first = text.rstrip()[-1:], following.lstrip()[:1]
+    if not (last.isascii() and last.isalpha() and first.isascii() and first.isalpha()):
+        return False
+    latin = sum(1 for char in text if char.isascii() and char.isalpha())
+    return latin > len(text) / 2
 
 
 def read_pdf(data: bytes, path: str) -> Extraction:
@@ -187,6 +224,7 @@ def read_pdf(data: bytes, path: str) -> Extraction:
                 kept.append((line, page))
     original = "".join(original_parts)
 
+    indent_mode = _uses_first_line_indent(pages)
     pieces: list[tuple[str, int]] = []
     for number, (line, page) in enumerate(kept):
         pieces.extend((char, line.start + i) for i, char in enumerate(line.text))
@@ -194,10 +232,9 @@ def read_pdf(data: bytes, path: str) -> Extraction:
             break
         following, following_page = kept[number + 1]
         newline_index = line.start + len(line.text)  # the "\n" after this line in the original
-        if _continues(line, page, following, following_page):
-            last, first = line.text.rstrip()[-1:], following.text.lstrip()[:1]
-            if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
-                pieces.append((" ", newline_index))  # a wrapped Latin word boundary keeps its space
+        if _continues(line, page, following, following_page, indent_mode):
+            if _is_latin_wrap(line.text, following.text):
+                pieces.append((" ", newline_index))  # Latin text wraps at spaces; CJK text anywhere
         else:
             pieces.append(("\n", newline_index))
 

@@ -208,7 +208,7 @@ def _evidence_view(evidence: Evidence, part_titles: dict[str, str]) -> EvidenceV
 
 def _item_view(index: int, item: ItemResult, pack_title: str, waiver: Waiver | None) -> ItemView:
     part_titles = {part.id: part.title for part in item.parts}
-    lost = max(0.0, item.weight - item.score) if item.status in GAP_STATUSES else 0.0
+    lost = round(max(0.0, item.weight - item.score), 4) if item.status in GAP_STATUSES else 0.0
     return ItemView(
         anchor=_anchor(index, item.pack, item.id),
         pack=item.pack,
@@ -239,9 +239,9 @@ def _item_view(index: int, item: ItemResult, pack_title: str, waiver: Waiver | N
 
 
 def _group_label(group: str, title: str) -> str:
-    if group and title and group != title:
-        separator = "、" if set(group) <= _CJK_NUMERALS else " "
-        return f"{group}{separator}{title}"
+    """"五、健全行政执法工作体系…" for a 纲要 chapter; the title alone for other group keys."""
+    if group and title and set(group) <= _CJK_NUMERALS:
+        return f"{group}、{title}"
     return title or group
 
 
@@ -316,17 +316,18 @@ def build_context(
         _item_view(index, item, pack_titles.get(item.pack, item.pack), waiver_of.get(f"{item.pack}:{item.id}"))
         for index, item in enumerate(scorecard.items)
     ]
-    position = {id(view): index for index, view in enumerate(views)}
-
-    def pack_rank(view: ItemView) -> int:
-        return pack_order.get(view.pack, len(pack_order))
-
-    gap_candidates = [v for v in views if v.status.status in (Status.MISSING.value, Status.PARTIAL.value)]
-    gaps = sorted(
-        (v for v in gap_candidates if v.waiver is None),
-        key=lambda v: (-v.lost, pack_rank(v), position[id(v)]),
-    )
-    waived_gaps = [v for v in gap_candidates if v.waiver is not None]
+    # Gaps: most points lost first, then pack order, then the item's place in its pack.
+    gap_candidates = [
+        (index, view) for index, view in enumerate(views) if scorecard.items[index].status in GAP_STATUSES
+    ]
+    gaps = [
+        view
+        for index, view in sorted(
+            gap_candidates, key=lambda pair: (-pair[1].lost, pack_order.get(pair[1].pack, len(pack_order)), pair[0])
+        )
+        if view.waiver is None
+    ]
+    waived_gaps = [view for _, view in gap_candidates if view.waiver is not None]
 
     packs: list[PackGroupView] = []
     for pack in scorecard.packs:
