@@ -33,6 +33,7 @@ import numpy as np
 from scipy import sparse
 
 from scorer.errors import ConfigError
+from scorer.project_config import DEFAULT_COPY_DETECTION
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -41,8 +42,10 @@ _WHITESPACE = re.compile(r"\s+")
 class CopyDetectConfig:
     """Thresholds of the copy detection (``.fzscore.yaml`` key ``copy_detection`` or batch options)."""
 
-    paragraph_similarity: float = 0.85  # cosine at which two paragraphs are near-duplicates
-    flag_similarity: float = 0.30  # report-pair similarity at which the pair is flagged
+    # cosine at which two paragraphs are near-duplicates
+    paragraph_similarity: float = DEFAULT_COPY_DETECTION["paragraph_similarity"]
+    # report-pair similarity at which the pair is flagged
+    flag_similarity: float = DEFAULT_COPY_DETECTION["flag_similarity"]
     min_paragraph_chars: int = 30  # shorter paragraphs (headings, dates) are ignored
     boilerplate_share: float = 0.5  # a paragraph found in more than this share of reports is boilerplate
     boilerplate_min_reports: int = 4  # ...but only in batches of at least this many reports

@@ -38,6 +38,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from scorer import metadata as meta
 from scorer import roles as role_rules
@@ -62,6 +63,7 @@ _ORG_TOKEN = re.compile(
 _ATTACHMENT = re.compile(r"^附(?:件|表)?\s*\d*\s*[:：]|^附(?:件|表)\s*\d*$|^附(?:件|表)\s*\d+")
 _FORMULA = re.compile(r"^(?:专此|特此)(?:报告|汇报)|^以上(?:报告|汇报)|^妥否|^请审阅|^请予审议")
 _CLOSING_NOTE = re.compile(r"^[(（](?:此件|联系人|本件|信息公开|公开方式)[^)）]{0,40}[)）]$")
+_DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
 _FINAL_PUNCT = frozenset("。!?！？”’」』)）…")
 
 
@@ -100,6 +102,7 @@ class _Line:
 @dataclass
 class _Layout:
     lines: list[_Line]
+    lead: list[int] = field(default_factory=list)  # 发文字号 line(s) above the title
     title: list[int] = field(default_factory=list)  # indexes into lines
     addressee: int | None = None
     body: list[int] = field(default_factory=list)
@@ -205,23 +208,26 @@ def _layout(text: str) -> _Layout:
     if not content:
         return layout
 
-    # Title and addressee at the top.
+    # Document number (发文字号), title and addressee at the top.
     position = 0
-    first = lines[content[0]].text
+    while position < len(content) - 1 and _DOCUMENT_NUMBER.match(lines[content[position]].text):
+        layout.lead.append(content[position])
+        position += 1
+    first = lines[content[position]].text
     if _looks_like_title(first):
-        layout.title.append(content[0])
-        position = 1
-        if len(content) > 1:
-            nxt = lines[content[1]].text
+        layout.title.append(content[position])
+        position += 1
+        if position < len(content):
+            nxt = lines[content[position]].text
             if re.match(r"^(?:[(（][^)）]{2,20}[)）]|——|—)", nxt) and len(nxt) <= 40:
-                layout.title.append(content[1])  # subtitle such as "(2023年度)" or "——……"
-                position = 2
-    elif len(content) > 1 and len(first) <= 40 and not re.search(r"[。,，;；:：]", first):
-        nxt = lines[content[1]].text
+                layout.title.append(content[position])  # subtitle such as "(2023年度)" or "——……"
+                position += 1
+    elif position + 1 < len(content) and len(first) <= 40 and not re.search(r"[。,，;；:：]", first):
+        nxt = lines[content[position + 1]].text
         names_body = nxt.startswith("关于") or _is_org_line(first) or meta.body_name(first) is not None
         if _looks_like_title(nxt) and names_body:
-            layout.title.extend(content[:2])  # "中共××县委 ××县人民政府" / "关于……的报告"
-            position = 2
+            layout.title.extend(content[position : position + 2])  # "中共××县委 ××县人民政府" / "关于……的报告"
+            position += 2
     if position < len(content):
         candidate = lines[content[position]].text
         if (
@@ -339,7 +345,7 @@ class _Node:
             spans.extend((s, e, False) for s, e in segment.split_sentences(self.text, line.span.start, line.span.end))
         return spans
 
-    def walk(self):
+    def walk(self) -> Iterator["_Node"]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -382,7 +388,8 @@ def _find_headings(text: str, lines: list[_Line], body: list[int], hints: dict[i
     for index in plain_candidates:
         line = lines[index]
         if not numbered:
-            if not line.text.endswith((":", "：")):
+            # "现将有关情况报告如下:" is a lead-in, but "存在的问题:" names a part.
+            if not line.text.endswith((":", "：")) or role_rules.names_report_part(line.text):
                 found[index] = _plain_heading(line, "plain")
         elif role_rules.names_report_part(line.text):
             found[index] = _plain_heading(line, "plain_top")
@@ -617,7 +624,8 @@ def build_document(raw: RawText) -> Document:
         signer=signer,
     )
 
-    preamble: list[Paragraph] = [_paragraph(text, lines[i], Role.PREAMBLE, heading=True) for i in layout.title]
+    preamble: list[Paragraph] = [_paragraph(text, lines[i], Role.PREAMBLE) for i in layout.lead]
+    preamble.extend(_paragraph(text, lines[i], Role.PREAMBLE, heading=True) for i in layout.title)
     if layout.addressee is not None:
         preamble.append(_paragraph(text, lines[layout.addressee], Role.PREAMBLE))
     preamble.extend(_paragraph(text, line, Role.PREAMBLE) for line in preamble_lines)

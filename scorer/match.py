@@ -26,15 +26,16 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.model import Document, Evidence, ItemResult, Level, PartResult, Role, Sentence, Status
-from scorer.substance import substance_markers
+from scorer.substance import FIGURE, substance_markers
 from scorer.tokenize import DomainTokenizer
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.rules import Item, Pack, SignalGroup
 
 
-# Sentences that restate what a superior document requires rather than what was done.
-QUOTE_ONLY = re.compile(r"(纲要|规定|意见|决定|通知).{0,12}(要求|提出|指出|明确)[,:，：“]|^(根据|按照|依据).{0,30}(要求|规定)[,，]?$")
+# Sentences that restate what a superior document requires rather than what was done: the quote
+# opens the sentence ("《纲要》明确提出,……") and no figure follows.
+QUOTE_ONLY = re.compile(r"^[^,，。]{0,30}(纲要|规定|意见|决定|通知|精神)[^,，]{0,12}(要求|提出|指出|明确)[,:，：“]")
 
 ROLE_LABELS = {
     Role.ACHIEVEMENTS: "成效",
@@ -195,8 +196,8 @@ class Matcher:
             lowered=lowered,
             phrases=tuple(frozenset(p) for p in present),
             similarity=similarity,
-            substance=tuple(substance_markers(s.text) for s in sentences),
-            quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) for s in sentences),
+            substance=tuple(substance_markers(s.text, document.meta.year) for s in sentences),
+            quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) and not FIGURE.search(s.text) for s in sentences),
             eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
         )
 

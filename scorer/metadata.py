@@ -174,12 +174,8 @@ def body_name(fragment: str) -> BodyName | None:
     return BodyName(place=place, department=_department_after(fragment, match.end(1), party_context))
 
 
-def _last_unit(place: str) -> tuple[str, str] | None:
-    units = [(m.group(1) + m.group(2), m.group(2)) for m in _UNIT_RX.finditer(place)]
-    return units[-1] if units else None
-
-
 def _units(place: str) -> list[tuple[str, str]]:
+    """(unit name, suffix) of each unit of a place chain: 延边州珲春市 -> [(延边州, 州), (珲春市, 市)]."""
     return [(m.group(1) + m.group(2), m.group(2)) for m in _UNIT_RX.finditer(place)]
 
 
@@ -225,9 +221,9 @@ def infer_level(name: BodyName | None, addressee: str | None, text: str) -> Leve
     if name is not None and name.department:
         return Level.DEPARTMENT
     if name is not None and name.place:
-        unit = _last_unit(name.place)
-        if unit is not None:
-            unit_name, suffix = unit
+        units = _units(name.place)
+        if units:
+            unit_name, suffix = units[-1]
             if suffix in ("省", "自治区", "特别行政区") or unit_name in _MUNICIPALITIES:
                 return Level.PROVINCE
             if suffix in ("州", "自治州", "盟", "地区"):
@@ -237,7 +233,6 @@ def infer_level(name: BodyName | None, addressee: str | None, text: str) -> Leve
             if suffix in ("县", "自治县", "旗", "自治旗", "区", "新区"):
                 return Level.COUNTY
             if suffix == "市":
-                units = _units(name.place)
                 if any(s in ("市", "州", "自治州", "盟", "地区") for _, s in units[:-1]):
                     return Level.COUNTY  # 延边州珲春市, 十堰市丹江口市
                 return Level.COUNTY if _county_level_city(unit_name, addressee, text) else Level.CITY
@@ -254,9 +249,6 @@ def _level_from_self_reference(text: str) -> Level | None:
 # ---------------------------------------------------------------------------------------------
 # Putting it together
 # ---------------------------------------------------------------------------------------------
-
-_OPENING_LEAD = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|一年来|过去一年)[,，]?")
-
 
 def opening_clause(opening: str) -> str:
     """The first clause of the opening paragraph, where the reporting body is named."""

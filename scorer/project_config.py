@@ -50,6 +50,7 @@ DEFAULT_FAIL_UNDER = 80.0
 DEFAULT_FAIL_ON = "key"
 DEFAULT_PACK = "auto"
 DEFAULT_FORMAT = "text"
+DEFAULT_COPY_DETECTION = {"paragraph_similarity": 0.85, "flag_similarity": 0.30}  # see scorer/copydetect.py
 
 _ITEM_SPEC = re.compile(r"^(?:[a-z0-9][a-z0-9-]*:)?[a-z0-9_]+$")
 
@@ -89,7 +90,7 @@ class EffectiveSettings:
     pack: Setting
     format: Setting
     matching: Setting  # dict of overrides ({} = the packs' own thresholds)
-    copy_detection: Setting  # dict with paragraph_similarity / flag_similarity
+    copy_detection: Setting  # dict: paragraph_similarity, flag_similarity
     waivers: Setting  # tuple of (item, reason)
 
     def as_dict(self) -> dict[str, Any]:
@@ -299,7 +300,7 @@ def effective_settings(
 ) -> EffectiveSettings:
     """Defaults < the config file < command-line values (``None`` = flag not given)."""
     source = config.path
-    copy_values = dict(config.copy_detection or {})
+    copy_values = {**DEFAULT_COPY_DETECTION, **(config.copy_detection or {})}
     copy_source = source if config.copy_detection else SOURCE_DEFAULT
     for key, value in (("paragraph_similarity", paragraph_similarity), ("flag_similarity", flag_similarity)):
         if value is not None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 # survive copy-paste from web pages.
 _EXTRA_BLANKS = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
-CN_DIGITS = "零〇○一二三四五六七八九十百两"
 _CN_NUMBER = "[一二三四五六七八九十百]+"
 
 # Sentence terminators (after NFKC the full-width ！？ become ASCII). "." is not one: it is
@@ -261,8 +260,8 @@ class HeadingMatch:
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
-# Order matters: "(一)" must be tried before "一、"-like styles cannot match it anyway, but
-# "1)" must come after "(1)".
+# Tried in order, each anchored at the start of the line; the first that matches names the style.
+# Styles: part 第一部分 · cn 一、/一. · paren_cn (一) · num 1./1、 · paren_num (1) · num_paren 1) · circled ①.
 _MARKER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"第({_CN_NUMBER})部分[、.:：]?")),
     ("cn", re.compile(rf"({_CN_NUMBER})\s?(?:、|\.(?!\d))(?![一二三四五六七八九十])")),

@@ -108,7 +108,10 @@ def _loose_sentences(document: Document, role: Role) -> list[Sentence]:
     year = document.meta.year
     found = []
     for sentence in document.sentences():
-        if sentence.is_heading or sentence.role is Role.CLOSING:
+        # Sub-headings often carry the content ("(一)针对……不规范的问题,开展……"); part headings and the title do not.
+        if (sentence.is_heading and len(sentence.section_path) <= 1) or sentence.role is Role.CLOSING:
+            continue
+        if sentence.text == document.meta.title:
             continue
         if role is Role.ACHIEVEMENTS and sentence.role.counts_as_action and FIGURE_WITH_UNIT.search(sentence.text):
             found.append(sentence)

@@ -271,6 +271,13 @@ def test_title_on_two_lines():
     assert [s.is_heading for s in document.sentences()][:2] == [True, True]
 
 
+def test_document_number_above_the_title():
+    document = doc("青府报〔2024〕3号\n青山县人民政府关于2023年法治政府建设情况的报告\n市人民政府:\n2023年,青山县扎实推进法治政府建设。\n一、主要成效\n办理案件10件。")
+    assert document.meta.title == "青山县人民政府关于2023年法治政府建设情况的报告"
+    assert document.meta.addressee == "市人民政府"
+    assert document.preamble[0].text == "青府报〔2024〕3号"
+
+
 def test_report_without_title_starts_with_addressee():
     text = "州委、州政府:\n2023年,某某市委市政府全力推进法治政府建设,现将工作开展情况汇报如下:\n一、主要成效\n办理案件10件。"
     meta = doc(text).meta

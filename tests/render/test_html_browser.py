@@ -88,9 +88,8 @@ def _real_scorecards(seed_by_prefix) -> list[tuple[str, Scorecard]]:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory, seed_by_prefix) -> list[RenderedReport]:
-    # The hand-built pair pins down waivers, parts and warnings; the seeds are what users see.
-    cards = [("county", make_scorecard()), ("township", make_weak_scorecard())]
-    cards += _real_scorecards(seed_by_prefix)
+    # Real seeds once the pipeline is importable; the hand-built pair until then.
+    cards = _real_scorecards(seed_by_prefix) or [("county", make_scorecard()), ("township", make_weak_scorecard())]
     folder = tmp_path_factory.mktemp("html")
     rendered = []
     for name, card in cards:
@@ -149,10 +148,8 @@ def test_missing_items_are_visible_in_the_gap_list(context, reports):
         assert missing, f"{report.name}: expected missing items to show"
         for item in missing:
             assert gaps.get_by_text(item.title, exact=True).first.is_visible(), item.title
-        # Covered items are not in the gap list at all.
-        for item in report.scorecard.items:
-            if item.status is Status.COVERED:
-                assert gaps.get_by_text(item.title, exact=True).count() == 0, item.title
+        listed = set(gaps.locator("li.gap h3").all_inner_texts())
+        assert listed == {i.title for i in gap_items(report.scorecard)}
         page.close()
 
 
@@ -176,9 +173,15 @@ def test_prints_to_a4_pdf_with_the_evidence(context, reports):
         assert not page.locator("#items > div.screen-only").is_visible()
         printed = page.locator("#items > div.print-only")
         assert printed.is_visible()
-        quoted = [e.text for i in report.scorecard.items for e in i.evidence]
-        assert quoted, report.name
-        assert printed.locator("blockquote").first.is_visible()
+        # Every item prints with its evidence, not just its summary line.
+        shown = printed.locator("article.item-print").evaluate_all(
+            "nodes => nodes.filter(n => n.getClientRects().length > 0).length"
+        )
+        assert shown == len(report.scorecard.items)
+        quotes = printed.locator("blockquote").evaluate_all(
+            "nodes => nodes.filter(n => n.getClientRects().length > 0).length"
+        )
+        assert quotes == sum(len(i.evidence) for i in report.scorecard.items) > 0
         assert page.locator("#gaps").is_visible() and page.locator("footer").is_visible()
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF") and len(pdf) > 1024
@@ -187,13 +190,12 @@ def test_prints_to_a4_pdf_with_the_evidence(context, reports):
         box = reader.pages[0].mediabox
         # A4 is 595 × 842 pt; Chromium rounds it to whole hundredths of an inch (596 × 843).
         assert float(box.width) == pytest.approx(595, abs=2) and float(box.height) == pytest.approx(842, abs=2)
-        if report is reports[0]:  # text extraction is slow: one report is enough
-            # Everything important prints, item details included: the ASCII ids and the file hash
-            # are checked because they extract from the PDF whatever CJK font the machine has.
-            printed_text = "".join("".join(p.extract_text().split()) for p in reader.pages)
-            for item in report.scorecard.items:
-                assert f"{item.pack}:{item.id}" in printed_text, item.id
-            assert report.scorecard.document.source.sha256 in printed_text
+        # The headline opens the first page and the footer closes the last. Only ASCII is checked
+        # (it extracts whatever CJK font the machine has), and only those two pages (pypdf is slow).
+        first = "".join(reader.pages[0].extract_text().split())
+        last = "".join(reader.pages[-1].extract_text().split())
+        assert f"{report.scorecard.score:.1f}/100" in first
+        assert report.scorecard.document.source.sha256 in last
         assert log["errors"] == []
         page.close()
 
@@ -207,7 +209,12 @@ def test_every_item_is_in_the_page_with_javascript_off(browser, reports):
             content = page.content()
             for item in report.scorecard.items:
                 assert html_lib.escape(item.title, quote=False) in content, item.title
-                assert page.locator("#items details.item summary").get_by_text(item.title, exact=True).first.is_visible()
+            # ...and shown: each item's summary line is rendered (has a box on the page).
+            shown = page.locator("#items details.item summary .item-title").evaluate_all(
+                "nodes => nodes.filter(n => n.getClientRects().length > 0).map(n => n.textContent)"
+            )
+            card = report.scorecard
+            assert shown == [i.title for pack in card.packs for i in card.items if i.pack == pack.id]
             page.close()
     finally:
         context.close()

@@ -1,0 +1,103 @@
+"""`fzscore batch DIR_OR_FILES... -o OUT`: score a batch, write pages, index and summaries."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from scorer.commands.common import add_pack_options
+from scorer.errors import ExitCode, FzError
+
+EPILOG = """\
+输出目录中写入：每份报告一个 HTML 页面（<文件名>.html，重名时加 -2、-3…）、index.html（可排序、
+可筛选的总表，含评分失败的文件与疑似雷同的报告对）、summary.csv（UTF-8 带 BOM，Excel 可直接打开）
+和 summary.json。
+
+输入：给出的文件，以及给出的目录中（不含子目录、不含隐藏文件）的所有文件。.txt .md .docx .pdf
+.html .htm 之外的文件也会尝试读取，读不了的列为失败并写明原因，其余报告照常评分。
+
+退出码：
+  0  全部报告评分成功
+  1  部分报告评分失败（失败的文件列在 index.html、summary.csv/json 与 stderr 中）
+  2  没有任何报告评分成功，或用法、配置、规则有误，或输出目录非空而未加 --force
+
+进度条写到 stderr（仅当 stderr 是终端时，或给出 --progress）；最后总会打印一行中文小结。
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "batch",
+        help="批量评分：每份报告一个页面，外加总表、CSV/JSON 汇总与雷同检测",
+        description="批量为一批法治政府建设年度报告评分，并检测彼此雷同的报告。",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE", help="报告所在目录或报告文件")
+    parser.add_argument("-o", "--output", metavar="DIR", default="reports_out", help="输出目录（默认 reports_out）")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="并行进程数（默认 1；0 表示 CPU 核数）")
+    parser.add_argument("--force", action="store_true", help="允许写入非空的输出目录（覆盖同名文件；从不覆盖输入文件）")
+    parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从输入所在目录向上查找 .fzscore.yaml）")
+    parser.add_argument(
+        "--paragraph-similarity", type=float, default=None, metavar="X", help="两段视为相近的余弦相似度（默认 0.85）"
+    )
+    parser.add_argument(
+        "--flag-similarity", type=float, default=None, metavar="X", help="两份报告标为疑似雷同的相似度（默认 0.3）"
+    )
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="总是显示进度条")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="不显示进度条")
+    add_pack_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _config_start(inputs: list[str]) -> str:
+    """Where to look for .fzscore.yaml: the common folder of the inputs."""
+    folders = [str(Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent) for p in inputs]
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives
+        return folders[0]
+
+
+def run(args: argparse.Namespace) -> int:
+    from scorer.batch import BatchSettings, collect_inputs, run_batch
+    from scorer.copydetect import CopyDetectConfig
+    from scorer.project_config import effective_settings, resolve_config
+
+    if args.jobs < 0:
+        raise FzError(f"--jobs 应为非负整数，实际为 {args.jobs}")
+    jobs = args.jobs or os.cpu_count() or 1
+    config = resolve_config(_config_start(args.inputs), args.config)
+    settings = effective_settings(
+        config,
+        pack=args.pack,
+        paragraph_similarity=args.paragraph_similarity,
+        flag_similarity=args.flag_similarity,
+    )
+    copy = settings.copy_detection.value
+    batch_settings = BatchSettings(
+        rules_dir=args.rules,
+        pack_choice=settings.pack.value,
+        matching=dict(settings.matching.value) or None,
+        waivers=tuple(settings.waivers.value),
+        copy_detection=CopyDetectConfig(
+            paragraph_similarity=copy["paragraph_similarity"], flag_similarity=copy["flag_similarity"]
+        ),
+    )
+    inputs = collect_inputs(args.inputs)
+    if not inputs:
+        raise FzError("没有找到要评分的报告文件：" + "、".join(args.inputs))
+    result = run_batch(inputs, args.output, batch_settings, jobs=jobs, force=args.force, progress=args.progress)
+
+    for row in result.rows:
+        if not row.ok:
+            sys.stderr.write(f"失败：{row.path}：{row.error}\n")
+    if result.copies.flagged:
+        sys.stderr.write(f"疑似雷同：{len(result.copies.flagged)} 对（详见 index.html）\n")
+    sys.stderr.write(f"已评分 {result.scored} 份，失败 {result.failed} 份，输出目录 {result.out_dir}\n")
+    if result.scored == 0:
+        return ExitCode.ERROR
+    return ExitCode.FAIL if result.failed else ExitCode.OK
