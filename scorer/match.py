@@ -57,6 +57,7 @@ class DocumentAnalysis:
     lowered: tuple[str, ...]
     phrases: tuple[frozenset[str], ...]  # lower-cased pack phrases present in each sentence
     similarity: np.ndarray  # (n_sentences, n_exemplars) cosine
+    token_counts: tuple[int, ...]  # distinct content tokens per sentence
     substance: tuple[tuple[str, ...], ...]
     quote_only: tuple[bool, ...]
     eligible: tuple[bool, ...]  # may be evidence at all (not the title, a part heading or the closing)
@@ -185,9 +186,11 @@ class Matcher:
                 if index >= 0 and position + len(phrase) <= sentences[index].end:
                     present[index].add(phrase)
                 position = text.find(phrase, position + 1)
+        token_counts: tuple[int, ...] = (0,) * len(sentences)
         if self._vectorizer is not None and sentences:
             rows = self._vectorizer.transform([s.text for s in sentences])
             similarity = (rows @ self._exemplar_matrix).toarray()
+            token_counts = tuple(int(n) for n in rows.getnnz(axis=1))
         else:
             similarity = np.zeros((len(sentences), 0))
         return DocumentAnalysis(
@@ -196,6 +199,7 @@ class Matcher:
             lowered=lowered,
             phrases=tuple(frozenset(p) for p in present),
             similarity=similarity,
+            token_counts=token_counts,
             substance=tuple(substance_markers(s.text, document.meta.year) for s in sentences),
             quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) and not FIGURE.search(s.text) for s in sentences),
             eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
@@ -257,10 +261,15 @@ class Matcher:
                 continue
             weight, names, terms = self._signal_hits(item.signals, analysis, index)
             similarity = float(analysis.similarity[index, start:end].max()) if end > start else 0.0
+            if analysis.token_counts[index] < config.min_tokens_for_similarity:
+                # Too short for similarity to mean anything on its own; signals still count.
+                similar_enough = False
+            else:
+                similar_enough = similarity >= config.min_similarity
             part_ids = tuple(
                 part.id for part in item.parts or () if self._signal_hits(part.signals, analysis, index)[0] > 0
             )
-            if weight < config.min_signal and similarity < config.min_similarity and not part_ids:
+            if weight < config.min_signal and not similar_enough and not part_ids:
                 continue
             if part_ids:
                 # Part phrases are about the item even when no item-level group was hit.

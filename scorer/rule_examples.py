@@ -71,10 +71,20 @@ def report_title(level: Level, year: int = EXAMPLE_YEAR) -> str:
     return f"{_TITLE_BODY[level]}关于{year}年法治政府建设情况的报告"
 
 
-def example_report_text(pack: Pack, example: Example, year: int = EXAMPLE_YEAR) -> str:
+def example_year(pack: Pack) -> int:
+    """A report year the pack applies to, so examples of the 2015 纲要 are read as a 2020 report."""
+    if pack.years_to is not None and pack.years_to < EXAMPLE_YEAR:
+        return pack.years_to
+    if pack.years_from is not None and pack.years_from > EXAMPLE_YEAR:
+        return pack.years_from
+    return EXAMPLE_YEAR
+
+
+def example_report_text(pack: Pack, example: Example, year: int | None = None) -> str:
     """The report text an example is scored on (structure examples are whole reports already)."""
     if pack.kind == "structure":
         return example.text
+    year = example_year(pack) if year is None else year
     heading = _ROLE_HEADING[example.role].format(year=year, next_year=year + 1)
     return "\n".join((report_title(example.level, year), heading, example.text.strip()))
 

@@ -18,6 +18,8 @@ _UNIT = (
 # "一是", "十分" are names and words, not counts.
 FIGURE = re.compile(rf"\d+(?:\.\d+)?\s*{_UNIT}|[两三四五六七八九十百千]+(?:次|场|期|批|轮)(?!制度)")
 PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
+# Ranks and ratios: "第二批省级法治政府建设示范县", "案件比1.4:1".
+RANK_OR_RATIO = re.compile(r"第[一二三四五六七八九十\d]+(?:批|名|届)|\d+(?:\.\d+)?:\d+(?:\.\d+)?")
 DOCUMENT = re.compile(r"《([^《》]{2,80})》")
 DATE = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日)?|(?:19|20)\d{2}年\d{1,2}月")
 # Documents that are being quoted or followed, not produced: they prove nothing about the year's work.
@@ -29,7 +31,9 @@ FOLLOWED_BY = re.compile(r"(?:贯彻|落实|执行|根据|按照|依据|依照|�
 CONCRETE_ACT = re.compile(
     r"(?:组建|成立|设立|挂牌|建成|搬迁|入驻|聘请|聘任|选聘|签订|开通|上线)(?:了)?[^,，。;；]{2,}|作为第一议题"
 )
-YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
+# A calendar year as a date ("2017年6月底"); "2023年度" names a reporting period that this year's
+# work may well be about (报送2023年度报告), so it does not date the sentence.
+YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年(?!度)")
 
 
 def substance_markers(text: str, year: int | None = None) -> tuple[str, ...]:
@@ -39,12 +43,14 @@ def substance_markers(text: str, year: int | None = None) -> tuple[str, ...]:
     tells the history, not the year's work, and has no substance.
     """
     if year is not None:
-        years = [int(y) for y in YEAR_MENTION.findall(text)]
+        # Years inside a document's name (《2023年政府信息公开工作年度报告》) do not date the sentence.
+        years = [int(y) for y in YEAR_MENTION.findall(DOCUMENT.sub("", text))]
         if years and max(years) < year:
             return ()
     found: list[tuple[int, str]] = []
-    for match in FIGURE.finditer(text):
-        found.append((match.start(), match.group().replace(" ", "")))
+    for pattern in (FIGURE, RANK_OR_RATIO):
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.group().replace(" ", "")))
     for match in DOCUMENT.finditer(text):
         if not QUOTED_DOCUMENT.search(match.group(1)) and not FOLLOWED_BY.search(text[: match.start()]):
             found.append((match.start(), match.group()))

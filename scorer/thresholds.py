@@ -19,6 +19,9 @@ class MatchingConfig:
     # TF-IDF similarity to the item's exemplars reaches min_similarity.
     min_signal: float = 1.0
     min_similarity: float = 0.30
+    # A sentence needs this many distinct content tokens to be a candidate on similarity alone: a
+    # 3-word heading shares one word with an exemplar and already scores 0.3-0.4.
+    min_tokens_for_similarity: int = 5
     # A candidate is "strong" (can prove coverage) at this relevance (signal weight + similarity bonus).
     strong_relevance: float = 1.5
     similarity_weight: float = 2.0  # relevance = signal weight + similarity_weight * similarity
@@ -29,7 +32,6 @@ class MatchingConfig:
     covered_min_sentences: int = 1
     # Items with parts: the share of parts that must be shown (each part by an action-role sentence).
     covered_part_share: float = 0.8
-    partial_part_share: float = 0.01
     # Evidence shown per item.
     max_evidence: int = 3
 
@@ -53,5 +55,5 @@ class MatchingConfig:
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not ok or value < 0:
                 raise RuleError(f"{where}，键 matching.{key}：应为非负{'整数' if expected == 'int' else '数值'}，实际为 {value!r}")
-            changes[key] = value
+            changes[key] = float(value) if expected == "float" else value
         return replace(config, **changes)

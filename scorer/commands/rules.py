@@ -122,7 +122,7 @@ def _signal_line(group: SignalGroup) -> str:
     if group.all:
         conditions.append(f"全部 [{'、'.join(group.all)}]")
     if group.regex:
-        conditions.append(f"正则 [{'  '.join(group.regex)}]")
+        conditions.append(f"正则 [{'、'.join(f'`{pattern}`' for pattern in group.regex)}]")
     if group.not_:
         conditions.append(f"排除 [{'、'.join(group.not_)}]")
     return f"{group.name}：{'；'.join(conditions)}；权重 {group.weight:g}"

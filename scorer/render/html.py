@@ -70,7 +70,7 @@ THRESHOLD_LABELS = {
     "min_substance": "判为已覆盖所需的实质性要素数（数字与单位、《文件》、日期）",
     "covered_min_sentences": "判为已覆盖所需的强证据句数",
     "covered_part_share": "分部分条目判为已覆盖所需的部分比例",
-    "partial_part_share": "分部分条目判为部分覆盖所需的部分比例",
+    "min_tokens_for_similarity": "仅凭相似度成为候选句所需的最少词数",
     "max_evidence": "每个条目展示的证据句数",
 }
 _CJK_NUMERALS = set("一二三四五六七八九十")

@@ -1,0 +1,287 @@
+"""`fzscore batch`: pages, index, summaries, failures, output-folder safety, determinism, copies."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scorer.batch import collect_inputs, page_names
+from scorer.cli import main
+from scorer.render.summary import CSV_COLUMNS
+
+SEEDS = Path(__file__).resolve().parents[1] / "conftest.py"  # only for locating the repo
+EPOCH = "1700000000"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture()
+def fixed_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def copy_seeds(seeds, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".fzscore.yaml").write_text("# defaults\n", encoding="utf-8")  # hidden: not an input
+    for path in seeds:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def seeds_batch(tmp_path_factory, seeds):
+    """`fzscore batch seeds -o out` once for the module (SOURCE_DATE_EPOCH fixed)."""
+    out = tmp_path_factory.mktemp("batch") / "out"
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        code = main(["batch", str(seeds[0].parent), "-o", str(out)])
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return code, out
+
+
+def test_seeds_batch_writes_everything(seeds_batch, seeds):
+    code, out = seeds_batch
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"{p.stem}.html" for p in seeds] + ["index.html", "summary.csv", "summary.json"])
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {"inputs": 5, "scored": 5, "failed": 0}
+    assert [Path(r["file"]).name for r in summary["reports"]] == [p.name for p in seeds]
+    for report in summary["reports"]:
+        assert report["error"] is None and 0 <= report["score"] <= 100 and report["grade"]
+        page = (out / report["page"]).read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and f"{report['score']:.1f}" in page
+    assert summary["generated_at"] == "2023-11-14T22:13:20Z"
+
+    raw = (out / "summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 6
+    by_file = {Path(r[0]).name: dict(zip(CSV_COLUMNS, r)) for r in rows[1:]}
+    for report in summary["reports"]:
+        assert by_file[Path(report["file"]).name]["score"] == f"{report['score']:.1f}"
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(index, "html.parser")
+    links = [a["href"] for a in soup.select("#reports tbody tr td:first-child a")]
+    assert sorted(links) == sorted(f"./{p.stem}.html" for p in seeds)
+    assert "评分失败的文件" not in index  # no failures: no such table
+
+
+def test_index_is_self_contained_and_script_is_pinned(seeds_batch):
+    _, out = seeds_batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(index, "html.parser")
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and not scripts[0].get("src")
+    digest = base64.b64encode(hashlib.sha256(scripts[0].string.encode("utf-8")).digest()).decode()
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", index)  # no network
+    assert not soup.find_all("link", rel="stylesheet")
+
+
+def test_junk_file_is_listed_and_others_scored(tmp_path, seeds, capsys, fixed_time):
+    folder = copy_seeds(seeds, tmp_path / "in")
+    (folder / "junk.bin").write_bytes(random.Random(1).randbytes(4096))
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "batch", str(folder), "-o", str(out))
+    assert code == 1
+    assert stdout == ""
+    assert err.strip().splitlines()[-1] == f"已评分 5 份，失败 1 份，输出目录 {out}"
+    assert "junk.bin" in err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {"inputs": 6, "scored": 5, "failed": 1}
+    junk = [r for r in summary["reports"] if r["file"].endswith("junk.bin")][0]
+    assert junk["error"] and junk["page"] is None and junk["score"] is None
+    assert sum(1 for r in summary["reports"] if r["error"] is None) == 5
+    assert len(list(out.glob("*.html"))) == 6  # five pages + index
+    rows = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["error"] for r in rows if r["file"].endswith("junk.bin")] == [junk["error"]]
+    soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    failed = soup.find(id="failed")
+    assert failed is not None and "junk.bin" in failed.get_text() and junk["error"] in failed.get_text()
+
+
+def test_nothing_scorable_exits_2(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(tmp_path / "out"))
+    assert code == 2 and "已评分 0 份，失败 1 份" in err
+    code, _, err = run(capsys, "batch", str(tmp_path / "empty_dir_missing"), "-o", str(tmp_path / "out2"))
+    assert code == 2
+
+
+def test_non_empty_output_needs_force(tmp_path, seeds, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    keep = out / "index.html"
+    keep.write_text("previous work", encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(seeds[0]), "-o", str(out))
+    assert code == 2 and "--force" in err and err.startswith("fzscore: 错误：")
+    assert keep.read_text(encoding="utf-8") == "previous work"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+    code, _, _ = run(capsys, "batch", str(seeds[0]), "-o", str(out), "--force")
+    assert code == 0 and keep.read_text(encoding="utf-8") != "previous work"
+
+
+def test_never_overwrites_an_input(tmp_path, seeds, capsys):
+    folder = copy_seeds(seeds[:1], tmp_path / "in")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(folder), "--force")
+    assert code == 2 and "输入文件" in err
+    # An input named like an output page is refused too, even in another folder layout.
+    other = tmp_path / "other"
+    other.mkdir()
+    clash = other / "index.html"
+    clash.write_text("<html><body>某县2023年法治政府建设情况报告</body></html>", encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(clash), "-o", str(other), "--force")
+    assert code == 2
+    assert clash.read_text(encoding="utf-8").startswith("<html><body>某县")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_jobs_do_not_change_output(tmp_path, seeds, capsys, fixed_time):
+    folder = copy_seeds(seeds, tmp_path / "in")
+    (folder / "junk.bin").write_bytes(random.Random(2).randbytes(4096))
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        code, _, _ = run(capsys, "batch", str(folder), "-o", str(out), "--jobs", jobs)
+        assert code == 1
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert outputs["1"]["summary.json"] == outputs["2"]["summary.json"]
+    assert outputs["1"] == outputs["2"]
+
+
+def test_page_names_are_distinct_and_safe(tmp_path):
+    for name in ("a.txt", "a.md", "A.docx", "index.txt", 'x<y>:"z|?*.txt', "..txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    inputs = collect_inputs([str(tmp_path)])
+    names = page_names(inputs)
+    assert len({n.lower() for n in names}) == len(names) and "index.html" not in names
+    assert all(re.fullmatch(r"[^<>:\"/\\|?*%#]+\.html", n) for n in names)
+    by_input = dict(zip((Path(p).name for p in inputs), names))
+    assert {by_input["A.docx"], by_input["a.md"], by_input["a.txt"]} == {"A.html", "a-2.html", "a-3.html"}
+    assert by_input["index.txt"] == "index-2.html"
+
+
+HOSTILE_LINE = '执法 <script>alert("x")</script> <a href="javascript:alert(1)">点</a> {{ 7*7 }} &amp; &lt;b&gt; | *粗* onerror=alert(1) 全年办理案件12件，群众满意度持续提升，各项工作取得明显成效。'
+
+
+def test_copies_and_hostile_text_in_index(tmp_path, seed_by_prefix, capsys, fixed_time):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = seed_by_prefix("001")
+    shutil.copy(seed_by_prefix("003"), folder / seed_by_prefix("003").name)
+    rnd = random.Random(5)
+    lines = source.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, HOSTILE_LINE)  # a hostile paragraph that both reports share
+    (folder / source.name).write_text("\n".join(lines), encoding="utf-8")
+    copied = [
+        (line.replace("三河镇", "七营镇") if rnd.random() < 0.6 or line == HOSTILE_LINE else "本段另行撰写，与原报告无关。" * 3)
+        if len(line) >= 30
+        else line
+        for line in lines
+    ]
+    hostile_name = '<img src=x onerror=alert(1)> javascript:copy.txt'
+    (folder / hostile_name).write_text("\n".join(copied), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out))
+    assert code == 0, err
+    assert "疑似雷同：1 对" in err
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    (pair,) = summary["similar_pairs"]
+    assert {Path(pair["a"]).name, Path(pair["b"]).name} == {source.name, hostile_name}
+    assert pair["similarity"] >= 0.3 and pair["shared"]
+    assert any(s["text_a"] == s["text_b"] == HOSTILE_LINE for s in pair["shared"])
+    closest = {Path(r["file"]).name: r["closest"] for r in summary["reports"]}
+    assert Path(closest[hostile_name]["file"]).name == source.name
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(index, "html.parser")
+    assert len(soup.find_all("script")) == 1
+    for tag in soup.find_all(True):
+        assert not any(attr.lower().startswith("on") for attr in tag.attrs), tag
+    for anchor in soup.find_all("a"):
+        assert anchor["href"].startswith(("./", "#")), anchor["href"]
+    assert "<img" not in index and "alert(1)>" not in index
+    assert "{{ 7*7 }}" in soup.get_text()  # shown literally, not evaluated
+    text = soup.get_text()
+    assert hostile_name in text
+    copies = soup.find(id="copies")
+    assert copies.find("details") is not None and "七营镇" in copies.get_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# The index in a real browser: sorting and filtering work, and nothing is fetched
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_index_sorts_and_filters_in_browser(seeds_batch):
+    chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is required in CI")
+        pytest.skip("Debian's chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("playwright is required in CI")
+        pytest.skip("playwright is not installed")
+    _, out = seeds_batch
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.goto((out / "index.html").as_uri(), wait_until="load")
+
+            def scores() -> list[float]:
+                cells = page.locator("#reports tbody tr:not([hidden]) td:nth-child(5)").all_inner_texts()
+                return [float(c) for c in cells]
+
+            page.locator("#reports thead th:nth-child(5) button").click()
+            assert scores() == sorted(scores())
+            assert page.locator("#reports thead th:nth-child(5)").get_attribute("aria-sort") == "ascending"
+            page.locator("#reports thead th:nth-child(5) button").click()
+            assert scores() == sorted(scores(), reverse=True)
+
+            page.locator(".filter input").fill("乡镇")
+            visible = page.locator("#reports tbody tr:not([hidden])")
+            assert visible.count() == 1 and "乡镇" in visible.inner_text()
+            page.locator(".filter input").fill("")
+            assert page.locator("#reports tbody tr:not([hidden])").count() == 5
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests)
