@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = Path(os.environ.get("FZSCORE_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
-SEEDS_DIR = CORPUS_DIR / "seeds"
-GOLD_DIR = CORPUS_DIR / "gold"
-EXAMPLES_DIR = REPO_ROOT / "examples"
-
-
-def seed_paths() -> list[Path]:
-    return sorted(SEEDS_DIR.glob("*.txt"))
+from corpus_paths import CORPUS_DIR, EXAMPLES_DIR, GOLD_DIR, REPO_ROOT, SEEDS_DIR, seed_paths  # noqa: F401
 
 
 @pytest.fixture(scope="session")

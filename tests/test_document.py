@@ -12,7 +12,7 @@ import dataclasses
 
 import pytest
 
-from conftest import GOLD_DIR, seed_paths
+from corpus_paths import GOLD_DIR, seed_paths
 from scorer.document import build_document, load_document, raw_text_from_string
 from scorer.model import Document, Level, Role, Section
 

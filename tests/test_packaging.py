@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO_ROOT
+from corpus_paths import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ from scorer.project_config import (
 )
 from scorer.score import match_waivers
 
-from conftest import EXAMPLES_DIR
+from corpus_paths import EXAMPLES_DIR
 
 # ---------------------------------------------------------------------------------------------
 # A small hand-built Scorecard (also imported by the baseline and renderer tests)

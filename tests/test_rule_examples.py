@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from corpus_paths import REPO_ROOT
 from scorer import rule_examples
 from scorer.errors import FzError
 from scorer.model import Level, Role, Status

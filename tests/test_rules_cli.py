@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from corpus_paths import REPO_ROOT
 from scorer import rule_examples
 from scorer.cli import main
 from scorer.model import Level, Status

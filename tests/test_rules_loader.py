@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import REPO_ROOT
+from corpus_paths import REPO_ROOT
 from scorer import rules
 from scorer.errors import RuleError
 from scorer.model import Level, Role, Status

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+from corpus_paths import REPO_ROOT
 from scorer.cli import main
 
 REPORT = """青山县2023年法治政府建设年度报告
