@@ -159,7 +159,8 @@ def check_output_dir(out_dir: Path, inputs: Sequence[str], pages: Sequence[str],
     """Refuse a non-empty folder without ``force`` and any output that would replace an input."""
     if out_dir.exists() and not out_dir.is_dir():
         raise FzError(f"输出路径 {out_dir} 已存在且不是目录")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+    # Hidden entries (.gitkeep in the repository's reports_out/) are never outputs: they do not count.
+    if out_dir.is_dir() and any(not p.name.startswith(".") for p in out_dir.iterdir()) and not force:
         raise FzError(f"输出目录 {out_dir} 非空；为避免覆盖已有文件，请换一个空目录，或加 --force 允许覆盖同名文件")
     out_resolved = _identity(out_dir)
     inputs_resolved = {_identity(Path(p)): p for p in inputs}
@@ -282,7 +283,8 @@ def score_reports(
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=init_worker, initargs=(settings,)) as pool:
         futures = {pool.submit(score_one, task): task for task in tasks}
         for future in as_completed(futures):
-            task = futures[future]
+            # Drop our reference at once: a finished future holds its result (a whole page).
+            task = futures.pop(future)
             try:
                 yield future.result()
             except BrokenProcessPool:
@@ -314,6 +316,7 @@ def run_batch(
     pages = page_names(inputs)
     check_output_dir(out_path, inputs, pages, force)
     moment = generated_at or generation_time()
+    init_worker(settings)  # rules, packs and thresholds are checked before anything is written
     out_path.mkdir(parents=True, exist_ok=True)
 
     results: list[ScoredReport | None] = [None] * len(inputs)

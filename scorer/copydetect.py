@@ -54,7 +54,8 @@ class CopyDetectConfig:
     n_features: int = 2**20  # hashed n-gram space (a power of two)
     prefix_features: int = 12  # shared n-grams per paragraph used to find candidate pairs
     max_prefix_df: int = 256  # ...taken among n-grams in at most this many paragraphs (bounds the work)
-    block_rows: int = 2048  # paragraphs per block of the candidate product (bounds memory)
+    block_rows: int = 2048  # at most this many paragraphs per block of the candidate product
+    block_entries: int = 3_000_000  # ...and about this many candidate entries (bounds memory)
 
     def __post_init__(self) -> None:
         for name in ("paragraph_similarity", "flag_similarity", "boilerplate_share"):
@@ -65,8 +66,8 @@ class CopyDetectConfig:
             raise ConfigError(f"查重参数 ngram_min/ngram_max 无效：{self.ngram_min}–{self.ngram_max}")
         if self.n_features <= 0 or self.n_features & (self.n_features - 1):
             raise ConfigError(f"查重参数 n_features 应为 2 的幂，实际为 {self.n_features}")
-        if min(self.min_paragraph_chars, self.prefix_features, self.block_rows, self.max_prefix_df) < 1:
-            raise ConfigError("查重参数 min_paragraph_chars、prefix_features、max_prefix_df、block_rows 应为正整数")
+        if min(self.min_paragraph_chars, self.prefix_features, self.block_rows, self.block_entries, self.max_prefix_df) < 1:
+            raise ConfigError("查重参数 min_paragraph_chars、prefix_features、max_prefix_df、block_rows、block_entries 应为正整数")
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
-_CHUNK_CHARS = 2_000_000  # characters hashed at a time (bounds the transient arrays)
+_CHUNK_CHARS = 500_000  # characters hashed at a time (bounds the transient arrays)
+_VERIFY_ENTRIES = 2_000_000  # non-zeros of candidate rows copied at a time for the exact cosine
 
 
 def _hash_chunk(texts: Sequence[str], config: CopyDetectConfig) -> sparse.csr_matrix:
@@ -199,8 +201,8 @@ def tfidf_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Sublinear TF-IDF, L2-normalised rows (sklearn), float32."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    vectors = TfidfTransformer(sublinear_tf=True, norm="l2").fit_transform(counts)
-    return sparse.csr_matrix(vectors, dtype=np.float32)
+    vectors = TfidfTransformer(sublinear_tf=True, norm="l2").fit_transform(counts)  # keeps float32
+    return sparse.csr_matrix(vectors.astype(np.float32, copy=False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,55 +260,68 @@ def near_duplicate_pairs(
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     if n_rows < 2:
         return empty
-    # Same sparsity structure as ``vectors`` with ones as values (index arrays shared, not copied).
-    binary = sparse.csr_matrix(
-        (np.ones(vectors.nnz, dtype=np.float32), vectors.indices, vectors.indptr), shape=vectors.shape, copy=False
-    )
-    df = np.bincount(binary.indices, minlength=vectors.shape[1])
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])  # rows are canonical: one entry per feature
     prefix_rows: list[np.ndarray] = []
     prefix_cols: list[np.ndarray] = []
     for start in range(0, n_rows, config.block_rows):
         stop = min(start + config.block_rows, n_rows)
-        lo, hi = binary.indptr[start], binary.indptr[stop]
+        lo, hi = vectors.indptr[start], vectors.indptr[stop]
         rows, cols = _prefix_rows(
-            binary.indptr[start : stop + 1] - lo, binary.indices[lo:hi], df, config.prefix_features, config.max_prefix_df
+            vectors.indptr[start : stop + 1] - lo, vectors.indices[lo:hi], df, config.prefix_features, config.max_prefix_df
         )
         prefix_rows.append(rows + start)
         prefix_cols.append(cols)
     rows_all = np.concatenate(prefix_rows)
     prefix = sparse.csr_matrix(
-        (np.ones(len(rows_all), dtype=np.float32), (rows_all, np.concatenate(prefix_cols))), shape=binary.shape
+        (np.ones(len(rows_all), dtype=np.float32), (rows_all, np.concatenate(prefix_cols))), shape=vectors.shape
     )
     # Only n-grams that are in some prefix can produce a hit: keep just those (mostly rare, so
-    # this matrix is a small fraction of ``binary``).
+    # this matrix is a small fraction of ``vectors``).
     in_prefix = np.zeros(vectors.shape[1], dtype=bool)
     in_prefix[prefix.indices] = True
-    binary_rare = _restrict_columns(binary, in_prefix)
+    binary_rare = _restrict_columns(vectors, in_prefix)
+    binary_rare.data[:] = 1.0
     binary_rare_t = binary_rare.T.tocsr()
     prefix_t = prefix.T.tocsr()
-    # A near-duplicate shares most of its rare n-grams: ask for a quarter of the possible hits
-    # (each direction can hit prefix_features times), which drops pairs that share one or two
-    # rare n-grams by chance before the exact (costlier) cosine is computed.
-    min_hits = max(2, config.prefix_features // 2)
+    # A near-duplicate shares most of its n-grams, hence most of its sketch: ask for at least
+    # ``prefix_features * threshold`` of the 2 * prefix_features possible hits (both directions),
+    # which drops pairs sharing a few n-grams by chance before the exact (costlier) cosine.
+    min_hits = max(2, int(config.prefix_features * threshold))
+    # Rows per block so that the hit matrix of a block stays near ``block_entries`` entries
+    # (text repeated across the batch makes rows dense), and at most ``block_rows``.
+    cost = prefix @ np.diff(binary_rare_t.indptr).astype(np.float64) + binary_rare @ np.diff(prefix_t.indptr).astype(np.float64)
+    cumulative = np.cumsum(cost)
+    row_nnz = np.diff(vectors.indptr).astype(np.int64)
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_s: list[np.ndarray] = []
-    for start in range(0, n_rows, config.block_rows):
-        stop = min(start + config.block_rows, n_rows)
-        # Hits: this row's prefix in the other's n-grams, plus the other's prefix in ours.
-        hits = ((prefix[start:stop] @ binary_rare_t) + (binary_rare[start:stop] @ prefix_t)).tocoo()
-        rows = hits.row.astype(np.int64) + start
-        cols = hits.col.astype(np.int64)
-        wanted = (rows < cols) & (hits.data >= min_hits)
+    start = 0
+    while start < n_rows:
+        done = cumulative[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cumulative, done + config.block_entries, side="right"))
+        stop = min(max(stop, start + 1), start + config.block_rows, n_rows)
+        # Hits: this row's sketch in the other's n-grams, plus the other's sketch in ours.
+        hits = (prefix[start:stop] @ binary_rare_t) + (binary_rare[start:stop] @ prefix_t)
+        keep = hits.data >= min_hits
+        rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(hits.indptr))[keep]
+        cols = hits.indices[keep].astype(np.int64)
+        del hits, keep
+        wanted = rows < cols
         rows, cols = rows[wanted], cols[wanted]
-        for offset in range(0, len(rows), 50_000):
-            i = rows[offset : offset + 50_000]
-            j = cols[offset : offset + 50_000]
+        # Exact cosines, a few million non-zeros at a time (row copies are the costly part).
+        pair_cost = np.cumsum(row_nnz[rows] + row_nnz[cols])
+        offset = 0
+        while offset < len(rows):
+            done = pair_cost[offset - 1] if offset else 0
+            end = max(int(np.searchsorted(pair_cost, done + _VERIFY_ENTRIES, side="right")), offset + 1)
+            i, j = rows[offset:end], cols[offset:end]
+            offset = end
             cosine = np.asarray(vectors[i].multiply(vectors[j]).sum(axis=1)).ravel()
             close = cosine >= threshold - 1e-6
             found_i.append(i[close])
             found_j.append(j[close])
             found_s.append(np.minimum(cosine[close], 1.0).astype(np.float32))
+        start = stop
     if not found_i:
         return empty
     return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)

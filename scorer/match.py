@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.model import Document, Evidence, ItemResult, Level, PartResult, Role, Sentence, Status
@@ -61,6 +61,41 @@ class DocumentAnalysis:
     substance: tuple[tuple[str, ...], ...]
     quote_only: tuple[bool, ...]
     eligible: tuple[bool, ...]  # may be evidence at all (not the title, a part heading or the closing)
+    phrase_index: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # phrase -> sentence indexes
+    _regex_hits: dict = field(default_factory=dict, compare=False, repr=False)  # pattern -> sentence indexes
+
+    def sentences_matching(self, pattern: re.Pattern[str]) -> frozenset[int]:
+        """Indexes of sentences in which ``pattern`` matches, found with one pass over the text."""
+        cached = self._regex_hits.get(pattern)
+        if cached is not None:
+            return cached
+        joined, starts = self._joined()
+        found: set[int] = set()
+        for match in pattern.finditer(joined):
+            first = bisect.bisect_right(starts, match.start()) - 1
+            if match.end() <= starts[first] + len(self.lowered[first]):
+                found.add(first)
+                continue
+            # The match runs across a sentence end: look inside each sentence it touches, so no
+            # in-sentence match hidden under it is lost.
+            last = bisect.bisect_right(starts, max(match.end() - 1, match.start())) - 1
+            for index in range(first, last + 1):
+                if pattern.search(self.lowered[index]):
+                    found.add(index)
+        result = frozenset(found)
+        self._regex_hits[pattern] = result
+        return result
+
+    def _joined(self) -> tuple[str, list[int]]:
+        cached = self._regex_hits.get("__joined__")
+        if cached is None:
+            starts, position = [], 0
+            for text in self.lowered:
+                starts.append(position)
+                position += len(text) + 1
+            cached = ("\n".join(self.lowered), starts)
+            self._regex_hits["__joined__"] = cached
+        return cached
 
 
 def _eligible(sentence: Sentence, title: str | None) -> bool:
@@ -119,20 +154,102 @@ def _group_label(group: "SignalGroup") -> str:
     return "?"
 
 
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+@dataclass(frozen=True)
+class GroupPlan:
+    """A signal group ready for matching: phrases lower-cased, regexes compiled."""
+
+    label: str
+    any: tuple[str, ...]
+    all: tuple[str, ...]
+    not_: tuple[str, ...]
+    regex: tuple[re.Pattern[str], ...]
+    weight: float
+
+    @classmethod
+    def of(cls, group: "SignalGroup") -> "GroupPlan":
+        patterns = tuple(getattr(group, "patterns", ())) or tuple(
+            re.compile(p, re.IGNORECASE) for p in getattr(group, "regex", ())
+        )
+        return cls(
+            label=_group_label(group),
+            any=tuple(p.lower() for p in group.any),
+            all=tuple(p.lower() for p in group.all),
+            not_=tuple(p.lower() for p in getattr(group, "not_", ())),
+            regex=patterns,
+            weight=float(getattr(group, "weight", 1.0) or 1.0),
+        )
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Phrases one of which a matching sentence must contain (empty: regex-only group)."""
+        return self.any or self.all
+
+    def hit(self, phrases: frozenset[str], lowered: str) -> tuple[str, ...] | None:
+        """Matched terms when every condition of the group holds in the sentence, else None."""
+        terms: list[str] = []
+        if self.any:
+            hits = [p for p in self.any if p in phrases]
+            if not hits:
+                return None
+            terms.extend(hits)
+        if self.all:
+            if not all(p in phrases for p in self.all):
+                return None
+            terms.extend(self.all)
+        if self.regex:
+            for pattern in self.regex:
+                match = pattern.search(lowered)
+                if match:
+                    terms.append(match.group())
+                    break
+            else:
+                return None
+        if self.not_ and any(p in phrases for p in self.not_):
+            return None
+        return tuple(terms)
 
 
-def _regex_patterns(group: "SignalGroup") -> tuple[str, ...]:
-    patterns = getattr(group, "regex", ()) or ()
-    return tuple(p if isinstance(p, str) else p.pattern for p in patterns)
+def _signal_hits(groups: Sequence[GroupPlan], phrases: frozenset[str], lowered: str) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+    """(summed weight, group labels, matched terms) of the groups that hold in a sentence."""
+    weight = 0.0
+    names: list[str] = []
+    terms: list[str] = []
+    for group in groups:
+        hit = group.hit(phrases, lowered)
+        if hit is not None:
+            weight += group.weight
+            names.append(group.label)
+            terms.extend(hit)
+    return weight, tuple(names), tuple(dict.fromkeys(terms))
 
 
-def _group_phrases(group: "SignalGroup") -> Iterable[str]:
-    for seq in (group.any, group.all, getattr(group, "not_", ())):
-        for phrase in seq or ():
-            yield phrase.lower()
+@dataclass(frozen=True)
+class ItemPlan:
+    """Everything about one item the matcher needs per document, prepared once."""
+
+    groups: tuple[GroupPlan, ...]
+    parts: tuple[tuple[str, tuple[GroupPlan, ...]], ...]  # (part id, its groups)
+    triggers: frozenset[str]  # a sentence without any of these can only match a regex-only group
+    regex_only: tuple[GroupPlan, ...]
+    exemplar_columns: tuple[int, int]
+
+    @classmethod
+    def of(cls, item: "Item", exemplar_columns: tuple[int, int]) -> "ItemPlan":
+        groups = tuple(GroupPlan.of(g) for g in item.signals or ())
+        parts = tuple((part.id, tuple(GroupPlan.of(g) for g in part.signals)) for part in item.parts or ())
+        every = (*groups, *(g for _, part_groups in parts for g in part_groups))
+        return cls(
+            groups=groups,
+            parts=parts,
+            triggers=frozenset(p for g in every for p in g.triggers),
+            regex_only=tuple(g for g in every if not g.triggers),
+            exemplar_columns=exemplar_columns,
+        )
+
+    @property
+    def phrases(self) -> set[str]:
+        every = (*self.groups, *(g for _, part_groups in self.parts for g in part_groups))
+        return {p for g in every for p in (*g.any, *g.all, *g.not_)}
 
 
 class Matcher:
@@ -143,15 +260,15 @@ class Matcher:
         terms: set[str] = set()
         phrases: set[str] = set()
         exemplars: list[str] = []
-        self._exemplar_rows: dict[tuple[str, str], tuple[int, int]] = {}
+        self._plans: dict[tuple[str, str], ItemPlan] = {}
         for pack in self.packs:
             for item in pack.items:
-                for group in self._all_groups(item):
-                    phrases.update(_group_phrases(group))
-                    terms.update(p for p in (*group.any, *group.all))
                 start = len(exemplars)
                 exemplars.extend(item.exemplars or ())
-                self._exemplar_rows[(pack.id, item.id)] = (start, len(exemplars))
+                plan = ItemPlan.of(item, (start, len(exemplars)))
+                self._plans[(pack.id, item.id)] = plan
+                phrases.update(plan.phrases)
+                terms.update(plan.triggers)
         self.tokenizer = tokenizer or DomainTokenizer(terms)
         self._phrases = tuple(sorted(phrases))
         self._vectorizer: TfidfVectorizer | None = None
@@ -160,12 +277,35 @@ class Matcher:
             # Analyzer = our tokenizer, so each sentence is tokenised once by jieba with the domain dictionary.
             self._vectorizer = TfidfVectorizer(analyzer=self.tokenizer.tokens, sublinear_tf=True, norm="l2")
             self._exemplar_matrix = self._vectorizer.fit_transform(exemplars).T.tocsr()
+            self._vocabulary: dict[str, int] = dict(self._vectorizer.vocabulary_)
+            self._idf = np.asarray(self._vectorizer.idf_, dtype=np.float64)
 
-    @staticmethod
-    def _all_groups(item: "Item") -> Iterable["SignalGroup"]:
-        yield from item.signals or ()
-        for part in item.parts or ():
-            yield from part.signals
+    def vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """TF-IDF rows for ``texts`` with the fitted vocabulary and IDF.
+
+        The same numbers as ``TfidfVectorizer.transform`` (sublinear tf, idf, l2 norm; a test keeps
+        them equal) without its per-call validation overhead, which on short sentences costs as
+        much as a third of the tokenising. Scoring runs this once per sentence of every report.
+        """
+        vocabulary = self._vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for text in texts:
+            row: dict[int, int] = {}
+            for token in self.tokenizer.tokens(text):
+                column = vocabulary.get(token)
+                if column is not None:
+                    row[column] = row.get(column, 0) + 1
+            for column in sorted(row):
+                indices.append(column)
+                counts.append(row[column])
+            indptr.append(len(indices))
+        values = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self._idf[np.asarray(indices, dtype=np.int64)]
+        matrix = sparse.csr_matrix((values, indices, indptr), shape=(len(texts), len(vocabulary)))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
     # ------------------------------------------------------------------------------------------
     # per document
@@ -179,16 +319,19 @@ class Matcher:
         text = document.text.lower()
         starts = [s.start for s in sentences]
         present: list[set[str]] = [set() for _ in sentences]
+        index_of: dict[str, list[int]] = {}
         for phrase in self._phrases:
             position = text.find(phrase)
             while position != -1:
                 index = bisect.bisect_right(starts, position) - 1
                 if index >= 0 and position + len(phrase) <= sentences[index].end:
-                    present[index].add(phrase)
+                    if phrase not in present[index]:
+                        present[index].add(phrase)
+                        index_of.setdefault(phrase, []).append(index)
                 position = text.find(phrase, position + 1)
         token_counts: tuple[int, ...] = (0,) * len(sentences)
         if self._vectorizer is not None and sentences:
-            rows = self._vectorizer.transform([s.text for s in sentences])
+            rows = self.vectorize([s.text for s in sentences])
             similarity = (rows @ self._exemplar_matrix).toarray()
             token_counts = tuple(int(n) for n in rows.getnnz(axis=1))
         else:
@@ -203,79 +346,57 @@ class Matcher:
             substance=tuple(substance_markers(s.text, document.meta.year) for s in sentences),
             quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) and not FIGURE.search(s.text) for s in sentences),
             eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
+            phrase_index={phrase: tuple(indexes) for phrase, indexes in index_of.items()},
         )
 
     # ------------------------------------------------------------------------------------------
     # per item
     # ------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _group_hit(group: "SignalGroup", phrases: frozenset[str], lowered: str) -> tuple[str, ...] | None:
-        """Matched terms when the group's conditions all hold in the sentence, else None."""
-        terms: list[str] = []
-        if group.any:
-            hits = [p for p in group.any if p.lower() in phrases]
-            if not hits:
-                return None
-            terms.extend(hits)
-        if group.all:
-            if not all(p.lower() in phrases for p in group.all):
-                return None
-            terms.extend(group.all)
-        patterns = _regex_patterns(group)
-        if patterns:
-            found = None
-            for pattern in patterns:
-                match = _compiled(pattern).search(lowered)
-                if match:
-                    found = match.group()
-                    break
-            if found is None:
-                return None
-            terms.append(found)
-        if getattr(group, "not_", None) and any(p.lower() in phrases for p in group.not_):
-            return None
-        return tuple(terms)
-
-    def _signal_hits(self, groups: Sequence["SignalGroup"], analysis: DocumentAnalysis, index: int):
-        weight = 0.0
-        names: list[str] = []
-        terms: list[str] = []
-        for group in groups:
-            hit = self._group_hit(group, analysis.phrases[index], analysis.lowered[index])
-            if hit is not None:
-                weight += float(getattr(group, "weight", 1.0) or 1.0)
-                names.append(_group_label(group))
-                terms.extend(hit)
-        return weight, tuple(names), tuple(dict.fromkeys(terms))
+    def _plan(self, pack: "Pack", item: "Item") -> ItemPlan:
+        plan = self._plans.get((pack.id, item.id))
+        if plan is None:  # an item the matcher was not built with (e.g. a pack loaded later)
+            plan = self._plans[(pack.id, item.id)] = ItemPlan.of(item, (0, 0))
+        return plan
 
     def trace_item(self, pack: "Pack", item: "Item", analysis: DocumentAnalysis, level: Level | None = None) -> ItemTrace:
         """Judge one content item on an analysed document, keeping every step for explanation."""
         config = pack.matching
         if not item.applies_to(level):
             return ItemTrace(item.id, False, (), (), Status.NOT_APPLICABLE, "不适用于该层级政府")
-        start, end = self._exemplar_rows.get((pack.id, item.id), (0, 0))
+        plan = self._plan(pack, item)
+        start, end = plan.exemplar_columns
+        n = len(analysis.sentences)
+        if end > start and n:
+            similarities = analysis.similarity[:, start:end].max(axis=1)
+        else:
+            similarities = np.zeros(n)
+        counts = np.asarray(analysis.token_counts, dtype=int) if n else np.zeros(0, dtype=int)
+        # Short sentences are too short for similarity to mean anything on its own; signals still count.
+        similar = (similarities >= config.min_similarity) & (counts >= config.min_tokens_for_similarity)
+        # Only sentences that contain a trigger phrase, match a regex-only group, or are similar
+        # enough can be candidates: judge just those.
+        indexes: set[int] = set(int(i) for i in np.flatnonzero(similar))
+        for phrase in plan.triggers:
+            indexes.update(analysis.phrase_index.get(phrase, ()))
+        for group in plan.regex_only:
+            for pattern in group.regex:
+                indexes.update(analysis.sentences_matching(pattern))
         candidates: list[Candidate] = []
-        for index, sentence in enumerate(analysis.sentences):
+        for index in sorted(indexes):
             if not analysis.eligible[index]:
                 continue
-            weight, names, terms = self._signal_hits(item.signals, analysis, index)
-            similarity = float(analysis.similarity[index, start:end].max()) if end > start else 0.0
-            if analysis.token_counts[index] < config.min_tokens_for_similarity:
-                # Too short for similarity to mean anything on its own; signals still count.
-                similar_enough = False
-            else:
-                similar_enough = similarity >= config.min_similarity
-            part_ids = tuple(
-                part.id for part in item.parts or () if self._signal_hits(part.signals, analysis, index)[0] > 0
-            )
-            if weight < config.min_signal and not similar_enough and not part_ids:
+            sentence = analysis.sentences[index]
+            phrases, lowered = analysis.phrases[index], analysis.lowered[index]
+            weight, names, terms = _signal_hits(plan.groups, phrases, lowered)
+            similarity = float(similarities[index])
+            part_hits = [(part_id, _signal_hits(groups, phrases, lowered)) for part_id, groups in plan.parts]
+            part_ids = tuple(part_id for part_id, hit in part_hits if hit[0] > 0)
+            if weight < config.min_signal and not similar[index] and not part_ids:
                 continue
             if part_ids:
                 # Part phrases are about the item even when no item-level group was hit.
-                _, _, part_terms = self._signal_hits(
-                    [g for part in item.parts if part.id in part_ids for g in part.signals], analysis, index
-                )
+                part_terms = [t for part_id, hit in part_hits if hit[0] > 0 for t in hit[2]]
                 terms = tuple(dict.fromkeys((*terms, *part_terms)))
                 weight = max(weight, config.min_signal)
             relevance = weight + config.similarity_weight * similarity

@@ -104,3 +104,11 @@ def test_title_and_part_headings_are_never_evidence(matcher, pack):
 )
 def test_substance_markers(text, year, expected):
     assert substance_markers(text, year) == expected
+
+
+def test_fast_vectorize_equals_sklearn_transform(matcher, seeds):
+    texts = [line for line in seeds[1].read_text(encoding="utf-8").split("\n") if line.strip()][:60]
+    ours = matcher.vectorize(texts).toarray()
+    reference = matcher._vectorizer.transform(texts).toarray()
+    assert ours.shape == reference.shape
+    assert abs(ours - reference).max() < 1e-9

@@ -38,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE", help="报告所在目录或报告文件")
     parser.add_argument("-o", "--output", metavar="DIR", default="reports_out", help="输出目录（默认 reports_out）")
     parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="并行进程数（默认 1；0 表示 CPU 核数）")
-    parser.add_argument("--force", action="store_true", help="允许写入非空的输出目录（覆盖同名文件；从不覆盖输入文件）")
+    parser.add_argument(
+        "--force", action="store_true", help="允许写入非空的输出目录（覆盖同名文件；隐藏文件不算；从不覆盖输入文件）"
+    )
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从输入所在目录向上查找 .fzscore.yaml）")
     parser.add_argument(
         "--paragraph-similarity", type=float, default=None, metavar="X", help="两段视为相近的余弦相似度（默认 0.85）"

@@ -149,6 +149,14 @@ def test_non_empty_output_needs_force(tmp_path, seeds, capsys):
     assert code == 0 and keep.read_text(encoding="utf-8") != "previous work"
 
 
+def test_hidden_files_do_not_make_the_output_non_empty(tmp_path, seeds, capsys):
+    out = tmp_path / "reports_out"
+    out.mkdir()
+    (out / ".gitkeep").write_text("", encoding="utf-8")
+    code, _, _ = run(capsys, "batch", str(seeds[0]), "-o", str(out))
+    assert code == 0 and (out / "index.html").is_file() and (out / ".gitkeep").read_text() == ""
+
+
 def test_never_overwrites_an_input(tmp_path, seeds, capsys):
     folder = copy_seeds(seeds[:1], tmp_path / "in")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
