@@ -56,13 +56,21 @@ class DocumentAnalysis:
     sentences: tuple[Sentence, ...]
     lowered: tuple[str, ...]
     phrases: tuple[frozenset[str], ...]  # lower-cased pack phrases present in each sentence
-    similarity: np.ndarray  # (n_sentences, n_exemplars) cosine
+    similarity: np.ndarray  # (n_sentences, n_items_with_exemplars): best cosine to each item's exemplars
     token_counts: tuple[int, ...]  # distinct content tokens per sentence
-    substance: tuple[tuple[str, ...], ...]
+    year: int | None  # the report year, for dating substance
     quote_only: tuple[bool, ...]
     eligible: tuple[bool, ...]  # may be evidence at all (not the title, a part heading or the closing)
     phrase_index: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # phrase -> sentence indexes
     _regex_hits: dict = field(default_factory=dict, compare=False, repr=False)  # pattern -> sentence indexes
+    _substance: dict = field(default_factory=dict, compare=False, repr=False)  # index -> markers
+
+    def substance(self, index: int) -> tuple[str, ...]:
+        """Concrete markers of a sentence, worked out on first use (only candidates need them)."""
+        found = self._substance.get(index)
+        if found is None:
+            found = self._substance[index] = substance_markers(self.sentences[index].text, self.year)
+        return found
 
     def sentences_matching(self, pattern: re.Pattern[str]) -> frozenset[int]:
         """Indexes of sentences in which ``pattern`` matches, found with one pass over the text."""
@@ -271,6 +279,11 @@ class Matcher:
                 terms.update(plan.triggers)
         self.tokenizer = tokenizer or DomainTokenizer(terms)
         self._phrases = tuple(sorted(phrases))
+        # Columns of the exemplar matrix that start each item's block (items without exemplars have
+        # none): one np.maximum.reduceat per document gives every item's best similarity at once.
+        with_exemplars = [(key, plan) for key, plan in self._plans.items() if plan.exemplar_columns[1] > plan.exemplar_columns[0]]
+        self._block_starts = np.asarray([plan.exemplar_columns[0] for _, plan in with_exemplars], dtype=np.intp)
+        self._block_of = {key: block for block, (key, _) in enumerate(with_exemplars)}
         self._vectorizer: TfidfVectorizer | None = None
         self._exemplar_matrix = None
         if exemplars:
@@ -320,7 +333,11 @@ class Matcher:
         starts = [s.start for s in sentences]
         present: list[set[str]] = [set() for _ in sentences]
         index_of: dict[str, list[int]] = {}
+        # Most phrases cannot occur: skip those whose first two characters never stand together.
+        bigrams = {text[i : i + 2] for i in range(len(text) - 1)}
         for phrase in self._phrases:
+            if len(phrase) >= 2 and phrase[:2] not in bigrams:
+                continue
             position = text.find(phrase)
             while position != -1:
                 index = bisect.bisect_right(starts, position) - 1
@@ -332,7 +349,7 @@ class Matcher:
         token_counts: tuple[int, ...] = (0,) * len(sentences)
         if self._vectorizer is not None and sentences:
             rows = self.vectorize([s.text for s in sentences])
-            similarity = (rows @ self._exemplar_matrix).toarray()
+            similarity = np.maximum.reduceat((rows @ self._exemplar_matrix).toarray(), self._block_starts, axis=1)
             token_counts = tuple(int(n) for n in rows.getnnz(axis=1))
         else:
             similarity = np.zeros((len(sentences), 0))
@@ -343,7 +360,7 @@ class Matcher:
             phrases=tuple(frozenset(p) for p in present),
             similarity=similarity,
             token_counts=token_counts,
-            substance=tuple(substance_markers(s.text, document.meta.year) for s in sentences),
+            year=document.meta.year,
             quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) and not FIGURE.search(s.text) for s in sentences),
             eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
             phrase_index={phrase: tuple(indexes) for phrase, indexes in index_of.items()},
@@ -365,12 +382,9 @@ class Matcher:
         if not item.applies_to(level):
             return ItemTrace(item.id, False, (), (), Status.NOT_APPLICABLE, "不适用于该层级政府")
         plan = self._plan(pack, item)
-        start, end = plan.exemplar_columns
         n = len(analysis.sentences)
-        if end > start and n:
-            similarities = analysis.similarity[:, start:end].max(axis=1)
-        else:
-            similarities = np.zeros(n)
+        block = self._block_of.get((pack.id, item.id))
+        similarities = analysis.similarity[:, block] if block is not None and n else np.zeros(n)
         counts = np.asarray(analysis.token_counts, dtype=int) if n else np.zeros(0, dtype=int)
         # Short sentences are too short for similarity to mean anything on its own; signals still count.
         similar = (similarities >= config.min_similarity) & (counts >= config.min_tokens_for_similarity)
@@ -400,7 +414,7 @@ class Matcher:
                 terms = tuple(dict.fromkeys((*terms, *part_terms)))
                 weight = max(weight, config.min_signal)
             relevance = weight + config.similarity_weight * similarity
-            substance = analysis.substance[index]
+            substance = analysis.substance(index)
             candidates.append(
                 Candidate(
                     index=index,
