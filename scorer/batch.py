@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from scorer.copydetect import CopyDetectConfig, CopyReport, detect_copies
 from scorer.errors import FzError
@@ -271,7 +271,6 @@ def score_reports(
     settings: BatchSettings,
     generated_at: datetime,
     jobs: int = 1,
-    on_result: Callable[[ScoredReport], None] | None = None,
 ) -> Iterator[ScoredReport]:
     """Yield one ScoredReport per input, as they complete (in any order)."""
     tasks = [(i, path, pages[i], generated_at) for i, path in enumerate(inputs)]

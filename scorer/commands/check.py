@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from scorer.baseline import BaselineComparison, compare, load_baseline
 from scorer.commands.common import add_pack_options
 from scorer.errors import ExitCode
+from scorer.model import RawText
 from scorer.project_config import (
     FAIL_ON_CHOICES,
     FORMAT_CHOICES,
@@ -116,6 +117,23 @@ def outcome_dict(outcome: CheckOutcome, comparison: BaselineComparison | None) -
     return data
 
 
+def file_line_mapper(raw: RawText) -> Callable[[int], int] | None:
+    """Offset in the normalised text -> line in the file, for plain-text reports (.txt, .md).
+
+    Normalisation drops blank lines, so lines of the normalised text drift from the file's; the
+    offset map of the ingest step leads back to the extracted original, which for a text file is
+    the file's content. Other formats have no meaningful file lines (None: normalised lines).
+    """
+    if raw.source.format not in ("txt", "md") or not raw.offsets:
+        return None
+
+    def line_for(offset: int) -> int:
+        position = raw.offsets[max(0, min(offset, len(raw.offsets) - 1))]
+        return raw.original.count("\n", 0, position) + 1
+
+    return line_for
+
+
 def settings_from_args(args: argparse.Namespace) -> EffectiveSettings:
     config = resolve_config(args.report, args.config)
     return effective_settings(
@@ -124,7 +142,9 @@ def settings_from_args(args: argparse.Namespace) -> EffectiveSettings:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scorer.document import build_document
     from scorer.errors import ConfigError
+    from scorer.ingest import read_report
     from scorer.pipeline import Scorer
     from scorer.render import github, json_format, markdown, text
 
@@ -138,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
         matching=dict(settings.matching.value) or None,
         waivers=settings.waivers.value,
     )
-    scorecard = scorer.score_path(args.report)
+    raw = read_report(args.report)
+    scorecard = scorer.score_document(build_document(raw))
     comparison = compare(baseline, scorecard) if baseline is not None else None
     outcome = evaluate_check(
         scorecard,
@@ -153,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         data.update(outcome_dict(outcome, comparison))
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif output_format == "github":
-        sys.stdout.write(github.format(scorecard, outcome, comparison))
+        sys.stdout.write(github.format(scorecard, outcome, comparison, file_line_mapper(raw)))
     elif output_format == "markdown":
         sys.stdout.write(markdown.format(scorecard, outcome, comparison))
     sys.stdout.flush()

@@ -8,6 +8,8 @@ workflow-command rules so report text can never start a new command or inject a 
 
 from __future__ import annotations
 
+from typing import Callable
+
 from scorer.baseline import BaselineComparison
 from scorer.model import ItemResult, Scorecard, Status
 from scorer.project_config import CheckOutcome, waived_items
@@ -46,11 +48,15 @@ def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _item_line(scorecard: Scorecard, item: ItemResult) -> int:
+LineOf = Callable[[int], int]  # offset in Document.text -> 1-based line in the file
+
+
+def _item_line(scorecard: Scorecard, item: ItemResult, line_for: LineOf | None) -> int:
     evidence = list(item.evidence) + [e for part in item.parts for e in part.evidence]
     if not evidence:
         return 1
-    return line_of(scorecard.document.text, min(e.start for e in evidence))
+    start = min(e.start for e in evidence)
+    return line_for(start) if line_for is not None else line_of(scorecard.document.text, start)
 
 
 def _item_message(item: ItemResult) -> str:
@@ -65,8 +71,13 @@ def _item_message(item: ItemResult) -> str:
 
 
 def format(  # noqa: A001 - renderer interface
-    scorecard: Scorecard, outcome: CheckOutcome, comparison: BaselineComparison | None = None
+    scorecard: Scorecard,
+    outcome: CheckOutcome,
+    comparison: BaselineComparison | None = None,
+    line_for: LineOf | None = None,
 ) -> str:
+    """The annotations; ``line_for`` maps text offsets to file lines (default: lines of the
+    normalised text, which drops blank lines)."""
     path = scorecard.document.source.path
     waived = waived_items(scorecard)
     failing = {f"{i.pack}:{i.id}" for i in (*outcome.key_failures, *outcome.missing_failures)}
@@ -86,7 +97,7 @@ def format(  # noqa: A001 - renderer interface
         kind = "error" if name in failing else "warning"
         label = "关键项未覆盖" if item.key else ("缺失" if item.status is Status.MISSING else "部分覆盖")
         lines.append(
-            annotation(kind, _item_message(item), file=path, line=_item_line(scorecard, item), title=f"fzscore {label}：{item.title}")
+            annotation(kind, _item_message(item), file=path, line=_item_line(scorecard, item, line_for), title=f"fzscore {label}：{item.title}")
         )
 
     titles = {f"{i.pack}:{i.id}": i.title for i in scorecard.items}
@@ -118,7 +129,7 @@ def format(  # noqa: A001 - renderer interface
         by_name = {f"{i.pack}:{i.id}": i for i in scorecard.items}
         for change in comparison.regressions:
             item = by_name.get(f"{change.pack}:{change.id}")
-            line = _item_line(scorecard, item) if item is not None else 1
+            line = _item_line(scorecard, item, line_for) if item is not None else 1
             lines.append(
                 annotation(
                     kind,

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scorer.batch import collect_inputs, page_names
 from scorer.cli import main
 from scorer.render.summary import CSV_COLUMNS
 
@@ -184,18 +183,6 @@ def test_jobs_do_not_change_output(tmp_path, seeds, capsys, fixed_time):
         outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
     assert outputs["1"]["summary.json"] == outputs["2"]["summary.json"]
     assert outputs["1"] == outputs["2"]
-
-
-def test_page_names_are_distinct_and_safe(tmp_path):
-    for name in ("a.txt", "a.md", "A.docx", "index.txt", 'x<y>:"z|?*.txt', "..txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    inputs = collect_inputs([str(tmp_path)])
-    names = page_names(inputs)
-    assert len({n.lower() for n in names}) == len(names) and "index.html" not in names
-    assert all(re.fullmatch(r"[^<>:\"/\\|?*%#]+\.html", n) for n in names)
-    by_input = dict(zip((Path(p).name for p in inputs), names))
-    assert {by_input["A.docx"], by_input["a.md"], by_input["a.txt"]} == {"A.html", "a-2.html", "a-3.html"}
-    assert by_input["index.txt"] == "index-2.html"
 
 
 HOSTILE_LINE = '执法 <script>alert("x")</script> <a href="javascript:alert(1)">点</a> {{ 7*7 }} &amp; &lt;b&gt; | *粗* onerror=alert(1) 全年办理案件12件，群众满意度持续提升，各项工作取得明显成效。'

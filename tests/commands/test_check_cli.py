@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 import shutil
 from pathlib import Path
 
 import pytest
 
+from corpus_paths import EXAMPLES_DIR as EXAMPLES
 from scorer.cli import main
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO_ROOT / "examples"
 
 
 _SCORERS: dict = {}
@@ -214,3 +214,48 @@ def test_hostile_report_is_inert(capsys, workdir):
     lines = out.splitlines()
     assert lines and all(line.startswith(("::notice ", "::warning ", "::error ")) for line in lines)
     assert not any(line.startswith("::error file=x") for line in lines)
+
+
+def test_annotation_lines_are_file_lines(tmp_path):
+    from scorer.commands.check import file_line_mapper
+    from scorer.ingest import read_report
+
+    # Blank lines, CRLF and full-width characters: normalisation changes all three.
+    content = "某县２０２３年法治政府建设情况报告\r\n\r\n\r\n一、主要举措和成效\r\n\r\n全年办理行政复议案件１２件。\r\n\r\n二、存在的不足和原因\r\n"
+    path = tmp_path / "r.txt"
+    path.write_bytes(content.encode("utf-8"))
+    raw = read_report(path)
+    line_for = file_line_mapper(raw)
+    assert line_for is not None
+    file_lines = content.split("\r\n")
+    for needle, expected in (("全年办理行政复议案件12件", 6), ("二、存在的不足", 8), ("某县", 1)):
+        offset = raw.text.index(needle)
+        assert line_for(offset) == expected
+        assert file_lines[expected - 1].startswith(needle[:2])
+    # The normalised text has fewer lines: the naive count would be wrong here.
+    assert raw.text.count("\n", 0, raw.text.index("二、存在的不足")) + 1 != 8
+
+
+def test_github_lines_point_into_the_file(capsys, workdir):
+    # The weak example with a blank line after every line and CRLF line ends.
+    original = (workdir / "qinghe_2024_weak.txt").read_text(encoding="utf-8").split("\n")
+    report = workdir / "spaced.txt"
+    report.write_bytes("\r\n\r\n".join(original).encode("utf-8"))
+    data = check_json(capsys, report, "--fail-under", "0", "--fail-on", "never")
+    code, out, _ = run(capsys, "check", str(report), "--format", "github", "--fail-under", "0", "--fail-on", "never")
+    file_lines = report.read_bytes().decode("utf-8").split("\r\n")
+    titles = {i["title"]: i for i in data["items"]}
+    checked = 0
+    for line in out.splitlines():
+        found = re.search(r"line=(\d+),title=fzscore [^：]+：(.*?)::", line)
+        if not found or found.group(2).replace("%2C", ",").replace("%3A", ":") not in titles:
+            continue
+        item = titles[found.group(2).replace("%2C", ",").replace("%3A", ":")]
+        evidence = [e for e in item["evidence"]] + [e for p in item["parts"] for e in p["evidence"]]
+        if not evidence:
+            continue
+        first = min(evidence, key=lambda e: e["start"])
+        probe = re.sub(r"\W", "", first["text"])[:6]
+        assert probe in re.sub(r"\W", "", unicodedata.normalize("NFKC", file_lines[int(found.group(1)) - 1]))
+        checked += 1
+    assert checked >= 3
