@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from scorer.roles import ROLE_LABELS  # noqa: F401 - used by `fzscore explain`
 from scorer.model import Document, Evidence, ItemResult, Level, PartResult, Role, Sentence, Status
 from scorer.substance import FIGURE, substance_markers
 from scorer.tokenize import DomainTokenizer
@@ -37,15 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 # opens the sentence ("《纲要》明确提出,……") and no figure follows.
 QUOTE_ONLY = re.compile(r"^[^,，。]{0,30}(纲要|规定|意见|决定|通知|精神)[^,，]{0,12}(要求|提出|指出|明确)[,:，：“]")
 
-ROLE_LABELS = {
-    Role.ACHIEVEMENTS: "成效",
-    Role.SHORTCOMINGS: "不足",
-    Role.FIRST_RESPONSIBLE: "第一责任人",
-    Role.NEXT_YEAR_PLAN: "下一年度安排",
-    Role.PREAMBLE: "开头",
-    Role.CLOSING: "结尾",
-    Role.OTHER: "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -531,21 +523,44 @@ def status_points(status: Status, weight: float) -> float:
     return {Status.COVERED: weight, Status.PARTIAL: weight / 2}.get(status, 0.0)
 
 
-def item_result(pack: "Pack", item: "Item", trace: ItemTrace, max_evidence: int) -> ItemResult:
-    best = rank_candidates(trace.candidates)[:max_evidence]
+def make_item_result(
+    pack: "Pack",
+    item: "Item",
+    status: Status,
+    reason: str,
+    evidence: Sequence[Evidence] = (),
+    parts: Sequence[PartResult] = (),
+) -> ItemResult:
+    """The result of one item, whichever way it was judged (matched sentences or a structure check)."""
     return ItemResult(
         pack=pack.id,
         id=item.id,
         title=item.title,
         section=item.section,
         group=item.group,
-        status=trace.status,
-        score=status_points(trace.status, float(item.weight)) if trace.applicable else 0.0,
+        status=status,
+        score=status_points(status, float(item.weight)),
         weight=float(item.weight),
         key=bool(item.key),
-        evidence=tuple(_evidence(c) for c in best) if trace.status is not Status.MISSING else (),
-        parts=trace.parts,
-        reason=trace.reason,
+        evidence=tuple(evidence),
+        parts=tuple(parts),
+        reason=reason,
         advice=item.advice or "",
         basis=item.basis or "",
     )
+
+
+def evidence_from_sentence(sentence: Sentence) -> Evidence:
+    """Evidence for a sentence picked by a structure check (no relevance figures)."""
+    return Evidence(
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        section=" > ".join(sentence.section_path),
+        role=sentence.role,
+    )
+
+
+def item_result(pack: "Pack", item: "Item", trace: ItemTrace, max_evidence: int) -> ItemResult:
+    best = rank_candidates(trace.candidates)[:max_evidence] if trace.status is not Status.MISSING else []
+    return make_item_result(pack, item, trace.status, trace.reason, [_evidence(c) for c in best], trace.parts)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from scorer import roles
-from scorer.model import Document, Evidence, ItemResult, Role, Section, Sentence, Status
+from scorer.model import Document, ItemResult, Role, Section, Sentence, Status
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.rules import Item, Pack
@@ -298,31 +298,8 @@ def quantitative_evidence(document: Document, params: Mapping[str, object]) -> C
 
 def check_item(pack: "Pack", item: "Item", document: Document) -> ItemResult:
     """Run the item's named check and turn it into an ItemResult."""
-    from scorer.match import status_points
+    from scorer.match import evidence_from_sentence, make_item_result
 
     outcome = CHECKS[item.check](document, item.params or {})
-    evidence = tuple(
-        Evidence(
-            start=s.start,
-            end=s.end,
-            text=s.text,
-            section=" > ".join(s.section_path),
-            role=s.role,
-        )
-        for s in outcome.sentences
-    )
-    return ItemResult(
-        pack=pack.id,
-        id=item.id,
-        title=item.title,
-        section=item.section,
-        group=item.group,
-        status=outcome.status,
-        score=status_points(outcome.status, float(item.weight)),
-        weight=float(item.weight),
-        key=bool(item.key),
-        evidence=evidence,
-        reason=outcome.reason,
-        advice=item.advice or "",
-        basis=item.basis or "",
-    )
+    evidence = [evidence_from_sentence(s) for s in outcome.sentences]
+    return make_item_result(pack, item, outcome.status, outcome.reason, evidence)

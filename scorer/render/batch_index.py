@@ -15,19 +15,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import scorer
+from scorer.metadata import LEVEL_LABELS
 from scorer.model import Level
 from scorer.render.clock import iso_utc
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.batch import BatchResult, ReportRow
 
-LEVEL_WORD = {
-    Level.PROVINCE.value: "省级",
-    Level.CITY.value: "市级",
-    Level.COUNTY.value: "县级",
-    Level.TOWNSHIP.value: "乡镇",
-    Level.DEPARTMENT.value: "部门",
-}
+# Rows carry the level's value ("county"); the labels are the shared ones.
+LEVEL_WORD = {level.value: label for level, label in LEVEL_LABELS.items()}
 
 # Progressive enhancement only: sorting by header buttons and a text filter. It reads cell text
 # and data-sort attributes and never writes HTML (textContent only).

@@ -19,6 +19,8 @@ from typing import Iterable
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import scorer
+from scorer.metadata import LEVEL_LABELS
+from scorer.roles import ROLE_LABELS
 from scorer.model import Evidence, ItemResult, Level, Role, Scorecard, Status, Waiver
 from scorer.render.clock import as_utc, generation_time, iso_utc
 from scorer.render.highlight import Segment, segments
@@ -38,22 +40,9 @@ STATUS_WORD = {
     Status.MISSING: "未覆盖",
     Status.NOT_APPLICABLE: "不适用",
 }
-ROLE_WORD = {
-    Role.ACHIEVEMENTS: "成效",
-    Role.SHORTCOMINGS: "不足",
-    Role.FIRST_RESPONSIBLE: "第一责任人",
-    Role.NEXT_YEAR_PLAN: "下一年度安排",
-    Role.PREAMBLE: "开头",
-    Role.CLOSING: "结尾",
-    Role.OTHER: "其他",
-}
-LEVEL_WORD = {
-    Level.PROVINCE: "省级",
-    Level.CITY: "市级",
-    Level.COUNTY: "县级",
-    Level.TOWNSHIP: "乡镇",
-    Level.DEPARTMENT: "部门",
-}
+# One vocabulary for every output: the labels live with the concepts they name.
+ROLE_WORD = ROLE_LABELS
+LEVEL_WORD = LEVEL_LABELS
 # The four content parts the 督察规定 requires, as items of the report-structure pack.
 REQUIRED_PARTS = (
     ("rs_measures_results", "上一年度推进法治政府建设的主要举措和成效", Role.ACHIEVEMENTS),

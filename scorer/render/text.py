@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from scorer.model import Level, Scorecard, Status
+from scorer.metadata import LEVEL_LABELS  # noqa: F401 - re-exported for the other renderers
+from scorer.model import Scorecard, Status
 
-LEVEL_LABELS = {
-    Level.PROVINCE: "省级",
-    Level.CITY: "市级",
-    Level.COUNTY: "县级",
-    Level.TOWNSHIP: "乡镇",
-    Level.DEPARTMENT: "部门",
-}
 STATUS_LABELS = {
     Status.COVERED: "✔ 已覆盖",
     Status.PARTIAL: "◐ 部分覆盖",
