@@ -56,6 +56,10 @@ class CopyDetectConfig:
     max_prefix_df: int = 256  # ...taken among n-grams in at most this many paragraphs (bounds the work)
     block_rows: int = 2048  # at most this many paragraphs per block of the candidate product
     block_entries: int = 3_000_000  # ...and about this many candidate entries (bounds memory)
+    # Flagged pairs listed with their shared paragraphs, most similar first. A batch of many
+    # near-copies has flagged pairs quadratic in its size; the rest are counted, not listed, so
+    # memory and index.html stay bounded.
+    max_listed_pairs: int = 200
 
     def __post_init__(self) -> None:
         for name in ("paragraph_similarity", "flag_similarity", "boilerplate_share"):
@@ -66,7 +70,7 @@ class CopyDetectConfig:
             raise ConfigError(f"查重参数 ngram_min/ngram_max 无效：{self.ngram_min}–{self.ngram_max}")
         if self.n_features <= 0 or self.n_features & (self.n_features - 1):
             raise ConfigError(f"查重参数 n_features 应为 2 的幂，实际为 {self.n_features}")
-        if min(self.min_paragraph_chars, self.prefix_features, self.block_rows, self.block_entries, self.max_prefix_df) < 1:
+        if min(self.min_paragraph_chars, self.prefix_features, self.block_rows, self.block_entries, self.max_prefix_df, self.max_listed_pairs) < 1:
             raise ConfigError("查重参数 min_paragraph_chars、prefix_features、max_prefix_df、block_rows、block_entries 应为正整数")
 
 
@@ -106,9 +110,10 @@ class Closest:
 class CopyReport:
     config: CopyDetectConfig
     closest: tuple[tuple[str, Closest], ...]  # (report key, closest), in input order
-    flagged: tuple[SimilarPair, ...]  # similarity >= flag_similarity, most similar first
+    flagged: tuple[SimilarPair, ...]  # similarity >= flag_similarity, most similar first (at most max_listed_pairs)
     boilerplate_paragraphs: int = 0  # distinct paragraph texts treated as boilerplate
     eligible_paragraphs: tuple[tuple[str, int], ...] = field(default=())  # (report key, count)
+    flagged_total: int = 0  # flagged pairs in all, listed or not
 
     def closest_of(self, key: str) -> Closest:
         for name, closest in self.closest:
@@ -463,9 +468,13 @@ def detect_copies(
     for r, index, text in zip(occ_report, occ_index, occ_text):
         if not boilerplate[text]:
             occurrences_of.setdefault(r, []).append((index, text))
-    for (a, b), (value, shorter) in pair_similarity.items():
-        if value < config.flag_similarity - 1e-9:
-            continue
+    over = [
+        (a, b, value, shorter)
+        for (a, b), (value, shorter) in pair_similarity.items()
+        if value >= config.flag_similarity - 1e-9
+    ]
+    over.sort(key=lambda pair: (-round(pair[2], 4), min(keys[pair[0]], keys[pair[1]]), max(keys[pair[0]], keys[pair[1]])))
+    for a, b, value, shorter in over[: config.max_listed_pairs]:
         longer = b if shorter == a else a
         in_longer: dict[int, list[int]] = {}
         for index, text in occurrences_of.get(longer, []):
@@ -510,4 +519,5 @@ def detect_copies(
         flagged=tuple(flagged),
         boilerplate_paragraphs=int(boilerplate.sum()),
         eligible_paragraphs=tuple((key, int(eligible_counts[i])) for i, key in enumerate(keys)),
+        flagged_total=len(over),
     )

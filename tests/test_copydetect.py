@@ -163,3 +163,16 @@ def test_degenerate_batches():
     assert single.flagged == () and single.closest_of("only").other is None
     with pytest.raises(ValueError):
         detect_copies([("same", ["甲" * 50]), ("same", ["乙" * 50])])
+
+
+def test_listed_pairs_are_capped_but_all_are_counted_and_marked(seed_by_prefix):
+    """A batch of near-copies flags pairs quadratic in its size; only the top ones carry paragraphs."""
+    rnd = random.Random(7)
+    base = _paragraphs(seed_by_prefix("003"))
+    reports = [(f"copy{i:02d}.txt", [_edit(p, rnd) for p in base]) for i in range(8)]  # 28 pairs
+    # Boilerplate detection off: here every paragraph is in every report on purpose.
+    report = detect_copies(reports, CopyDetectConfig(max_listed_pairs=5, boilerplate_min_reports=100))
+    assert report.flagged_total == 28
+    assert len(report.flagged) == 5
+    assert [p.similarity for p in report.flagged] == sorted((p.similarity for p in report.flagged), reverse=True)
+    assert all(closest.other is not None for _, closest in report.closest)

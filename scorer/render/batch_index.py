@@ -175,7 +175,12 @@ def _display_name(row: "ReportRow") -> str:
 def build_context(batch: "BatchResult") -> dict[str, object]:
     """Everything ``index.html.j2`` shows, as plain data."""
     by_path = {row.path: row for row in batch.rows}
-    flagged_paths = {p for pair in batch.copies.flagged for p in (pair.a, pair.b)}
+    # A report is marked when its closest other report reaches the flag threshold (the listed
+    # pairs are capped, the marks are not).
+    threshold = batch.copies.config.flag_similarity - 1e-9
+    flagged_paths = {
+        key for key, closest in batch.copies.closest if closest.other is not None and closest.similarity >= threshold
+    }
 
     def href_of(path: str | None) -> str | None:
         row = by_path.get(path) if path else None
@@ -230,6 +235,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "rows": tuple(rows),
         "failed": tuple(failed),
         "pairs": tuple(pairs),
+        "pairs_total": batch.copies.flagged_total,
         "total": len(batch.rows),
         "scored": batch.scored,
         "failed_count": batch.failed,

@@ -87,6 +87,8 @@ def to_dict(batch: "BatchResult") -> dict[str, Any]:
             "min_paragraph_chars": config.min_paragraph_chars,
             "boilerplate_share": config.boilerplate_share,
             "boilerplate_paragraphs": batch.copies.boilerplate_paragraphs,
+            "flagged_pairs_total": batch.copies.flagged_total,
+            "max_listed_pairs": config.max_listed_pairs,
         },
         "reports": [row_dict(row) for row in batch.rows],
         "similar_pairs": [
