@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from typing import Sequence
 
@@ -29,12 +30,30 @@ COMMAND_MODULES = (
 )
 
 
+# argparse's own messages, in the language of the rest of the tool.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效（可选：\3）"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"参数 \1 的取值 \3 不是有效的 \2"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个取值"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"参数 \1 不能与 \2 同时使用"),
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line and with exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"fzscore: 用法错误：{message}\n")
+        sys.stderr.write(f"fzscore: 用法错误：{_chinese(message)}\n")
         raise SystemExit(ExitCode.ERROR)
 
 

@@ -148,7 +148,7 @@ class Metadata:
     jurisdiction: str | None = None  # the reporting body's area or name, e.g. 融安县, 海原县三河镇
     level: Level | None = None
     year: int | None = None  # the year reported on
-    year_source: str | None = None  # title | opening | body | None
+    year_source: str | None = None  # title | opening | body | date | None
     date: str | None = None  # date of writing (落款日期), ISO yyyy-mm-dd
     addressee: str | None = None  # 主送机关, e.g. 柳州市人民政府
     signer: str | None = None  # 落款单位

@@ -74,7 +74,8 @@ def test_usage_error_is_exit_2(capsys):
     with pytest.raises(SystemExit) as exited:
         main(["score"])
     assert exited.value.code == 2
-    assert "用法错误" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "用法错误：缺少必需的参数：REPORT" in err
 
 
 def test_real_process_prints_no_traceback(tmp_path):
