@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from scorer.errors import InputError
+from scorer.errors import InputError, read_user_file
 from scorer.model import Scorecard, Status
 
 # Higher is better; not_applicable is outside the scale.
@@ -93,14 +93,7 @@ def parse_baseline(data: Any, path: str) -> Baseline:
 def load_baseline(path: str | Path) -> Baseline:
     """Read a baseline file; any problem is an InputError (exit 2) naming the file."""
     shown = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"基线文件不存在：{shown}") from None
-    except IsADirectoryError:
-        raise InputError(f"基线文件是一个目录：{shown}") from None
-    except OSError as exc:
-        raise InputError(f"无法读取基线文件 {shown}：{exc.strerror or exc}") from None
+    raw = read_user_file(path, "基线文件", InputError)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import os
+from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
@@ -29,3 +31,19 @@ class RuleError(FzError):
 
 class ConfigError(FzError):
     """A configuration file or option is invalid."""
+
+
+def read_user_file(path: "str | os.PathLike[str]", what: str, error: type[FzError]) -> bytes:
+    """The bytes of a file the user named (a config, a baseline…); ``what`` names it in messages.
+
+    Every way of failing becomes one ``error`` with a Chinese message naming the file.
+    """
+    shown = str(path)
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error(f"{what}不存在：{shown}") from None
+    except IsADirectoryError:
+        raise error(f"{what}是一个目录：{shown}") from None
+    except OSError as exc:
+        raise error(f"无法读取{what} {shown}：{exc.strerror or exc}") from None

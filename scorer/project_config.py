@@ -32,7 +32,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from scorer.errors import ConfigError, FzError
+from scorer.errors import ConfigError, FzError, read_user_file
 from scorer.model import ItemResult, Scorecard, Status
 from scorer.thresholds import MatchingConfig
 
@@ -248,15 +248,9 @@ def load_config(path: str | Path) -> ProjectConfig:
     """Read and validate one config file (ConfigError, exit 2, on any problem)."""
     shown = str(path)
     try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"配置文件不存在：{shown}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"配置文件是一个目录：{shown}") from None
+        raw = read_user_file(path, "配置文件", ConfigError).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {shown} 不是 UTF-8 编码的文本") from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {shown}：{exc.strerror or exc}") from None
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
