@@ -22,15 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.match import ROLE_LABELS, rank_candidates
+    from scorer.document import load_document
+    from scorer.match import ROLE_LABELS, item_result, rank_candidates
     from scorer.pipeline import Scorer
     from scorer.render.text import STATUS_LABELS
     from scorer.rules import select_packs
 
     scorer = Scorer(rules_dir=args.rules, pack_choice=args.pack or "auto")
-    from scorer.document import load_document
-
-    document = scorer_document = load_document(args.report)
+    document = load_document(args.report)
     packs, _ = select_packs(scorer.packs, scorer.pack_choice, document.meta.year)
     pack_id, _, item_id = args.item.rpartition(":")
     found = [(p, i) for p in packs for i in p.items if i.id == item_id and (not pack_id or p.id == pack_id)]
@@ -38,8 +37,15 @@ def run(args: argparse.Namespace) -> int:
         applied = "、".join(p.id for p in packs)
         raise FzError(f"在本报告适用的规则包（{applied}）中找不到项目 {args.item}；可用 fzscore rules list 查看项目")
     out = sys.stdout
+    analysis = scorer.matcher.analyse(document)
     for pack, item in found:
-        result = scorer.matcher.score_item(pack, item, scorer_document)
+        trace = None
+        if pack.kind == "structure":
+            result = scorer.matcher.score_item(pack, item, document)
+        else:
+            # The same trace the score comes from, so what is printed is what was judged.
+            trace = scorer.matcher.trace_item(pack, item, analysis, document.meta.level)
+            result = item_result(pack, item, trace, pack.matching.max_evidence)
         out.write(f"{pack.id}:{item.id}  {item.title}（{item.section}，权重 {item.weight:g}{'，关键项' if item.key else ''}）\n")
         out.write(f"状态：{STATUS_LABELS[result.status]}  得分 {result.score:g}/{result.weight:g}  理由：{result.reason}\n")
         if pack.kind == "structure":
@@ -49,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         config = pack.matching
         out.write(
-            f"阈值：信号权重 ≥ {config.min_signal:g} 或相似度 ≥ {config.min_similarity:g} 为候选；"
+            f"阈值：信号权重 ≥ {config.min_signal:g} 或相似度 ≥ {config.min_similarity:g}"
+            f"（句子至少 {config.min_tokens_for_similarity} 个词）为候选；"
             f"相关度 = 信号权重 + {config.similarity_weight:g}×相似度，≥ {config.strong_relevance:g} 为强相关；"
             f"已覆盖需强相关 + 成效部分 + 具体内容（≥ {config.min_substance} 个数据/文件/日期）"
             + (f"，且 ≥ {config.covered_part_share:.0%} 的要件有体现" if item.parts else "")
@@ -57,7 +64,6 @@ def run(args: argparse.Namespace) -> int:
         )
         level = document.meta.level.value if document.meta.level else "未识别"
         out.write(f"适用层级：{'全部' if item.all_levels else '、'.join(sorted(l.value for l in item.levels))}；报告层级：{level}\n")
-        trace = scorer.matcher.trace_item(pack, item, scorer.matcher.analyse(document), document.meta.level)
         for part in trace.parts:
             out.write(f"  要件 {part.id}（{part.title}）：{STATUS_LABELS[part.status]}\n")
         ranked = rank_candidates(trace.candidates)
