@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scorer.document import load_document
+    from scorer.metadata import LEVEL_LABELS
     from scorer.match import ROLE_LABELS, item_result, rank_candidates
     from scorer.pipeline import Scorer
     from scorer.render.text import STATUS_LABELS
@@ -62,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
             + (f"，且 ≥ {config.covered_part_share:.0%} 的要件有体现" if item.parts else "")
             + "\n"
         )
-        level = document.meta.level.value if document.meta.level else "未识别"
-        out.write(f"适用层级：{'全部' if item.all_levels else '、'.join(sorted(l.value for l in item.levels))}；报告层级：{level}\n")
+        level = LEVEL_LABELS[document.meta.level] if document.meta.level else "未识别"
+        levels = "全部" if item.all_levels else "、".join(LEVEL_LABELS[l] for l in LEVEL_LABELS if l in item.levels)
+        out.write(f"适用层级：{levels}；报告层级：{level}\n")
         for part in trace.parts:
             out.write(f"  要件 {part.id}（{part.title}）：{STATUS_LABELS[part.status]}\n")
         ranked = rank_candidates(trace.candidates)
