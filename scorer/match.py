@@ -257,7 +257,6 @@ class Matcher:
 
     def __init__(self, packs: Sequence["Pack"], tokenizer: DomainTokenizer | None = None) -> None:
         self.packs = tuple(packs)
-        terms: set[str] = set()
         phrases: set[str] = set()
         exemplars: list[str] = []
         self._plans: dict[tuple[str, str], ItemPlan] = {}
@@ -268,8 +267,8 @@ class Matcher:
                 plan = ItemPlan.of(item, (start, len(exemplars)))
                 self._plans[(pack.id, item.id)] = plan
                 phrases.update(plan.phrases)
-                terms.update(plan.triggers)
-        self.tokenizer = tokenizer or DomainTokenizer(terms)
+        # Every `any` and `all` phrase goes into jieba's dictionary (docs/rules.md): Pack.terms().
+        self.tokenizer = tokenizer or DomainTokenizer(term for pack in self.packs for term in pack.terms())
         self._phrases = tuple(sorted(phrases))
         # Columns of the exemplar matrix that start each item's block (items without exemplars have
         # none): one np.maximum.reduceat per document gives every item's best similarity at once.
