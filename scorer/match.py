@@ -17,6 +17,7 @@ Status of a content item (thresholds in ``MatchingConfig``):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
@@ -69,7 +70,7 @@ class DocumentAnalysis:
         cached = self._regex_hits.get(pattern)
         if cached is not None:
             return cached
-        joined, starts = self._joined()
+        joined, starts = self._joined
         found: set[int] = set()
         for match in pattern.finditer(joined):
             first = bisect.bisect_right(starts, match.start()) - 1
@@ -86,16 +87,14 @@ class DocumentAnalysis:
         self._regex_hits[pattern] = result
         return result
 
+    @functools.cached_property
     def _joined(self) -> tuple[str, list[int]]:
-        cached = self._regex_hits.get("__joined__")
-        if cached is None:
-            starts, position = [], 0
-            for text in self.lowered:
-                starts.append(position)
-                position += len(text) + 1
-            cached = ("\n".join(self.lowered), starts)
-            self._regex_hits["__joined__"] = cached
-        return cached
+        """The lower-cased sentences joined by newlines, with each sentence's start in it."""
+        starts, position = [], 0
+        for text in self.lowered:
+            starts.append(position)
+            position += len(text) + 1
+        return "\n".join(self.lowered), starts
 
 
 def _eligible(sentence: Sentence, title: str | None) -> bool:

@@ -7,10 +7,11 @@ vocabulary) so scoring many reports costs only the per-document work.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from scorer.document import build_document, load_document
+from scorer.document import build_document, load_document, raw_text_from_string
 from scorer.match import Matcher
 from scorer.model import Document, Scorecard
 from scorer.rules import load_packs, select_packs
@@ -23,16 +24,14 @@ class Scorer:
         self,
         rules_dir: str | os.PathLike[str] | None = None,
         pack_choice: str = "auto",
-        matching: MatchingConfig | dict | None = None,
+        matching: Mapping[str, object] | None = None,
         waivers: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.packs = load_packs(Path(rules_dir) if rules_dir else None)
         if matching:
-            overrides = matching if isinstance(matching, dict) else {
-                k: getattr(matching, k) for k in MatchingConfig.__dataclass_fields__
-            }
+            # Project overrides go on top of each pack's own thresholds.
             self.packs = {
-                pack_id: _with_matching(pack, MatchingConfig.from_mapping(overrides, "配置 matching", pack.matching))
+                pack_id: replace(pack, matching=MatchingConfig.from_mapping(matching, "配置 matching", pack.matching))
                 for pack_id, pack in self.packs.items()
             }
         self.pack_choice = pack_choice
@@ -53,12 +52,5 @@ class Scorer:
         return self.score_document(load_document(path))
 
     def score_text(self, text: str, path: str = "<string>") -> Scorecard:
-        from scorer.document import raw_text_from_string
-
         return self.score_document(build_document(raw_text_from_string(text, path)))
 
-
-def _with_matching(pack, matching: MatchingConfig):
-    from dataclasses import replace
-
-    return replace(pack, matching=matching)

@@ -26,23 +26,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def build_scorer(args: argparse.Namespace, report: str | None = None):
+def build_scorer(args: argparse.Namespace, report: str):
     """A Scorer from the command line, overlaid on the project config (.fzscore.yaml) when present."""
     from scorer.pipeline import Scorer
+    from scorer.project_config import load_effective_config
 
-    pack = getattr(args, "pack", None)
-    waivers = ()
-    matching = None
-    try:
-        from scorer import project_config
-    except ImportError:  # pragma: no cover - config support is optional in partial checkouts
-        project_config = None
-    if project_config is not None and hasattr(project_config, "load_effective_config"):
-        config = project_config.load_effective_config(report, getattr(args, "config", None))
-        pack = pack or config.get("pack")
-        waivers = config.get("waivers", ())
-        matching = config.get("matching")
-    return Scorer(rules_dir=args.rules, pack_choice=pack or "auto", matching=matching, waivers=waivers)
+    config = load_effective_config(report, args.config)
+    return Scorer(
+        rules_dir=args.rules,
+        pack_choice=args.pack or config["pack"] or "auto",
+        matching=config["matching"],
+        waivers=config["waivers"],
+    )
 
 
 def run(args: argparse.Namespace) -> int:
