@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from scorer.document import build_document, load_document, raw_text_from_string
-from scorer.match import Matcher
+from scorer.judge.match import Matcher
+from scorer.judge.scorecard import build_scorecard
 from scorer.model import Document, Scorecard
 from scorer.rules import load_packs, select_packs
-from scorer.score import build_scorecard
-from scorer.thresholds import MatchingConfig
+from scorer.rules.thresholds import MatchingConfig
 
 
 class Scorer:

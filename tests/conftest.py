@@ -5,16 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from corpus_paths import CORPUS_DIR, EXAMPLES_DIR, GOLD_DIR, REPO_ROOT, SEEDS_DIR, seed_paths  # noqa: F401
+from corpus_paths import (  # noqa: F401
+    CORPUS_DIR,
+    EXAMPLES_DIR,
+    GOLD_DIR,
+    REPO_ROOT,
+    SEEDS_DIR,
+    require_corpus,
+    seed_paths,
+)
 
 
 @pytest.fixture(scope="session")
 def seeds() -> list[Path]:
-    paths = seed_paths()
-    if not paths:
-        pytest.fail(f"corpus not found at {SEEDS_DIR} (set FZSCORE_CORPUS)")
-    return paths
+    """The five seed reports; skips (fails in CI) where the corpus is absent."""
+    require_corpus(SEEDS_DIR, GOLD_DIR)
+    return seed_paths()
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from corpus_paths import REPO_ROOT
+
 from scorer.cli import main
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"

@@ -6,8 +6,8 @@ import csv
 import json
 
 import pytest
-
 from corpus_paths import GOLD_DIR
+
 from scorer.cli import main
 from scorer.model import Role, Status
 from scorer.pipeline import Scorer

@@ -1,0 +1,1 @@
+"""Commands: one module per sub-command (``register(subparsers)`` + a handler returning an exit code)."""

@@ -65,9 +65,9 @@ def _config_start(inputs: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.batch import BatchSettings, collect_inputs, run_batch
-    from scorer.copydetect import CopyDetectConfig
-    from scorer.project_config import effective_settings, resolve_config
+    from scorer.audit.batch import BatchSettings, collect_inputs, run_batch
+    from scorer.config import effective_settings, resolve_config
+    from scorer.model import CopyDetectConfig
 
     if args.jobs < 0:
         raise FzError(f"--jobs 应为非负整数，实际为 {args.jobs}")

@@ -7,19 +7,18 @@ import json
 import sys
 from typing import Any, Callable
 
-from scorer.baseline import BaselineComparison, compare, load_baseline
+from scorer.audit.baseline import compare, load_baseline
 from scorer.commands.common import add_pack_options
-from scorer.errors import ExitCode
-from scorer.model import RawText
-from scorer.project_config import (
+from scorer.config import (
     FAIL_ON_CHOICES,
     FORMAT_CHOICES,
-    CheckOutcome,
     EffectiveSettings,
     effective_settings,
     evaluate_check,
     resolve_config,
 )
+from scorer.errors import ExitCode
+from scorer.model import BaselineComparison, CheckOutcome, RawText
 from scorer.render.markdown import FAIL_ON_WORDS
 
 EPILOG = """\

@@ -8,8 +8,13 @@ import sys
 
 import yaml
 
+from scorer.config import (
+    CONFIG_FILENAME,
+    FAIL_ON_CHOICES,
+    effective_settings,
+    resolve_config,
+)
 from scorer.errors import ExitCode
-from scorer.project_config import CONFIG_FILENAME, FAIL_ON_CHOICES, effective_settings, resolve_config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

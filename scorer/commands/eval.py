@@ -7,9 +7,16 @@ import json
 import sys
 from pathlib import Path
 
+from scorer.audit.evaluate import (
+    STATUSES,
+    BinaryCounts,
+    Evaluation,
+    evaluate,
+    gold_for_report,
+    read_gold,
+)
 from scorer.commands.common import add_pack_options
 from scorer.errors import ExitCode, InputError
-from scorer.evaluate import STATUSES, BinaryCounts, Evaluation, evaluate, gold_for_report, read_gold
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

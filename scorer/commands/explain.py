@@ -23,8 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scorer.document import load_document
-    from scorer.metadata import LEVEL_LABELS
-    from scorer.match import ROLE_LABELS, item_result, rank_candidates
+    from scorer.judge.match import item_result, rank_candidates
+    from scorer.model import LEVEL_LABELS, ROLE_LABELS
     from scorer.pipeline import Scorer
     from scorer.render.text import STATUS_LABELS
     from scorer.rules import select_packs

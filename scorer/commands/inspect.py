@@ -102,7 +102,7 @@ def _section_dict(section: Section) -> dict[str, object]:
 
 def to_dict(document: Document, with_sentences: bool = False) -> dict[str, object]:
     """The inspect view as plain data (stable: lists in document order, keys sorted on output)."""
-    from scorer.metadata import LEVEL_LABELS
+    from scorer.model import LEVEL_LABELS
 
     meta = document.meta
     source = document.source
@@ -157,7 +157,7 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _role_summary(section: Section) -> str:
-    from scorer.roles import ROLE_LABELS
+    from scorer.model import ROLE_LABELS
 
     label = ROLE_LABELS[section.role]
     own = [s for s in _own_sentences(section) if not s.is_heading]
@@ -169,7 +169,7 @@ def _role_summary(section: Section) -> str:
 
 
 def _section_lines(section: Section, with_sentences: bool, indent: int = 1) -> list[str]:
-    from scorer.roles import ROLE_LABELS
+    from scorer.model import ROLE_LABELS
 
     pad = "  " * indent
     count = len(_subtree_body_sentences(section))
@@ -185,8 +185,7 @@ def _section_lines(section: Section, with_sentences: bool, indent: int = 1) -> l
 
 def format_text(document: Document, with_sentences: bool = False) -> str:
     """The inspect view for people, in Chinese."""
-    from scorer.metadata import LEVEL_LABELS, YEAR_SOURCE_LABELS
-    from scorer.roles import ROLE_LABELS
+    from scorer.model import LEVEL_LABELS, ROLE_LABELS, YEAR_SOURCE_LABELS
 
     meta = document.meta
     missing = "（未识别）"

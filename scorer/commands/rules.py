@@ -262,7 +262,7 @@ def _select_for_test(packs: dict[str, Pack], pack_choice: str | None, item_refs:
 
 
 def run_test(args: argparse.Namespace, out: TextIO | None = None, matcher_factory=None) -> int:
-    from scorer import rule_examples
+    from scorer.audit import rule_examples
 
     out = out or sys.stdout
     packs, _target = _load_fresh(args.dir)

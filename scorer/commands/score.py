@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_scorer(args: argparse.Namespace, report: str):
     """A Scorer from the command line, overlaid on the project config (.fzscore.yaml) when present."""
+    from scorer.config import load_effective_config
     from scorer.pipeline import Scorer
-    from scorer.project_config import load_effective_config
 
     config = load_effective_config(report, args.config)
     return Scorer(

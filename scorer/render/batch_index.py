@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import scorer
-from scorer.metadata import LEVEL_LABELS
-from scorer.model import Level
+from scorer.model import LEVEL_LABELS
 from scorer.render.clock import iso_utc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from scorer.batch import BatchResult, ReportRow
+    from scorer.model import BatchResult, ReportRow
 
 # Rows carry the level's value ("county"); the labels are the shared ones.
 LEVEL_WORD = {level.value: label for level, label in LEVEL_LABELS.items()}

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from scorer.baseline import BaselineComparison
-from scorer.model import ItemResult, Scorecard, Status
-from scorer.project_config import CheckOutcome, waived_items
+from scorer.model import (
+    BaselineComparison,
+    CheckOutcome,
+    ItemResult,
+    Scorecard,
+    Status,
+    waived_items,
+)
 from scorer.render.text import STATUS_LABELS
 
 MAX_MESSAGE = 1000  # GitHub truncates long annotations anyway; keep them readable

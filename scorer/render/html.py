@@ -19,13 +19,20 @@ from typing import Iterable
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import scorer
-from scorer.metadata import LEVEL_LABELS
-from scorer.roles import ROLE_LABELS
-from scorer.model import Evidence, ItemResult, Level, Role, Scorecard, Status, Waiver
+from scorer.model import (
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    Evidence,
+    ItemResult,
+    Role,
+    Scorecard,
+    Status,
+    Waiver,
+)
 from scorer.render.clock import as_utc, generation_time, iso_utc
 from scorer.render.highlight import Segment, segments
 from scorer.render.svg import BarChart, BarInput, bar_chart
-from scorer.thresholds import MatchingConfig
+from scorer.rules.thresholds import MatchingConfig
 
 # Status is always shown as symbol + word; the CSS class only repeats it in colour.
 STATUS_SYMBOL = {

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import re
 
-from scorer.baseline import BaselineComparison
-from scorer.model import ItemResult, Scorecard, Status
-from scorer.project_config import CheckOutcome, waived_items
-from scorer.render.text import LEVEL_LABELS, STATUS_LABELS
+from scorer.model import (
+    LEVEL_LABELS,
+    BaselineComparison,
+    CheckOutcome,
+    ItemResult,
+    Scorecard,
+    Status,
+    waived_items,
+)
+from scorer.render.text import STATUS_LABELS
 
 # Backslash-escapable ASCII punctuation that Markdown (CommonMark + GFM) gives a meaning to:
 # emphasis, code, links, tables, strikethrough, headings, math ($), autolinks (":" breaks

@@ -15,7 +15,7 @@ from scorer import __version__
 from scorer.render.clock import iso_utc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from scorer.batch import BatchResult, ReportRow
+    from scorer.model import BatchResult, ReportRow
 
 SUMMARY_SCHEMA_VERSION = "1.0"
 LIST_SEPARATOR = "; "

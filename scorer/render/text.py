@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from scorer.metadata import LEVEL_LABELS  # noqa: F401 - re-exported for the other renderers
-from scorer.model import Scorecard, Status
+from scorer.model import LEVEL_LABELS, Scorecard, Status
 
 STATUS_LABELS = {
     Status.COVERED: "✔ 已覆盖",

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
-
 from corpus_paths import EXAMPLES_DIR as EXAMPLES
-from scorer.cli import main
 
+from scorer.cli import main
 
 _SCORERS: dict = {}
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from corpus_paths import REPO_ROOT
+
 from scorer.cli import main
 
 REPORT = """青山县2023年法治政府建设年度报告

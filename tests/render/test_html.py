@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 
 import pytest
 from bs4 import BeautifulSoup
-
 from render.scorecard_factory import (
     HOSTILE,
     HOSTILE_FILE_NAME,
@@ -16,13 +15,14 @@ from render.scorecard_factory import (
     make_scorecard,
     make_weak_scorecard,
 )
+
 from scorer.errors import ConfigError
 from scorer.model import Status
 from scorer.render import html
 from scorer.render.clock import generation_time, iso_utc
 from scorer.render.highlight import SUBSTANCE, TERM, Segment, segments
 from scorer.render.svg import BarInput, bar_chart
-from scorer.thresholds import MatchingConfig
+from scorer.rules.thresholds import MatchingConfig
 
 FIXED = datetime(2024, 3, 1, 8, 30, tzinfo=timezone.utc)
 SYMBOL_WORD = {

@@ -15,8 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from render.scorecard_factory import (
+    HOSTILE,
+    make_hostile_scorecard,
+    make_scorecard,
+    make_weak_scorecard,
+)
 
-from render.scorecard_factory import HOSTILE, make_hostile_scorecard, make_scorecard, make_weak_scorecard
 from scorer.model import Scorecard, Status
 from scorer.render import html
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from scorer.baseline import compare, parse_baseline
-from scorer.model import Status
-from scorer.project_config import ProjectConfig, effective_settings, evaluate_check
-from scorer.render import json_format, markdown
+from test_config import evidence_for, make_card, make_item
 
-from test_project_config import evidence_for, make_card, make_item
+from scorer.audit.baseline import compare, parse_baseline
+from scorer.config import ProjectConfig, effective_settings, evaluate_check
+from scorer.model import Status
+from scorer.render import json_format, markdown
 
 HOSTILE = (
     '<script>alert(1)</script> [点此](javascript:alert(1)) <a href="javascript:alert(2)">x</a> '

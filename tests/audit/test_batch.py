@@ -1,0 +1,143 @@
+"""scorer.batch and the batch summaries, without the CLI: inputs, page names, output safety, rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from test_config import make_card, make_item
+
+from scorer.audit.batch import (
+    BatchSettings,
+    check_output_dir,
+    collect_inputs,
+    document_paragraphs,
+    page_names,
+    summarise,
+)
+from scorer.errors import FzError
+from scorer.model import (
+    BatchResult,
+    Closest,
+    CopyDetectConfig,
+    CopyReport,
+    ReportRow,
+    Status,
+)
+from scorer.render import batch_index, summary
+
+
+def touch(path: Path, content: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_collect_inputs_takes_files_and_folder_contents(tmp_path):
+    touch(tmp_path / "in" / "b.docx")
+    touch(tmp_path / "in" / "a.txt")
+    touch(tmp_path / "in" / "notes.xyz")  # unknown kinds are attempted too
+    touch(tmp_path / "in" / ".fzscore.yaml")  # hidden: skipped
+    touch(tmp_path / "in" / "sub" / "deep.txt")  # sub-folders: not searched
+    single = touch(tmp_path / "other" / "c.md")
+    found = collect_inputs([str(tmp_path / "in"), str(single), str(tmp_path / "in" / "a.txt"), "missing.txt"])
+    names = [Path(p).name for p in found]
+    assert sorted(names) == ["a.txt", "b.docx", "c.md", "missing.txt", "notes.xyz"]
+    assert found == sorted(found)
+
+
+def test_page_names_are_distinct_and_safe(tmp_path):
+    for name in ("a.txt", "a.md", "A.docx", "index.txt", 'x<y>:"z|?*.txt', "..txt", "报告#1%.pdf"):
+        touch(tmp_path / name)
+    inputs = collect_inputs([str(tmp_path)])
+    names = page_names(inputs)
+    assert len({n.lower() for n in names}) == len(names) and "index.html" not in names
+    assert all(re.fullmatch(r"[^<>:\"/\\|?*%#]+\.html", n) for n in names)
+    by_input = dict(zip((Path(p).name for p in inputs), names))
+    assert {by_input["A.docx"], by_input["a.md"], by_input["a.txt"]} == {"A.html", "a-2.html", "a-3.html"}
+    assert by_input["index.txt"] == "index-2.html"
+    assert by_input["报告#1%.pdf"] == "报告_1_.html"
+
+
+def test_output_dir_checks(tmp_path):
+    inputs = [str(touch(tmp_path / "in" / "a.txt"))]
+    out = tmp_path / "out"
+    check_output_dir(out, inputs, ["a.html"], force=False)  # does not exist yet: fine
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    check_output_dir(out, inputs, ["a.html"], force=False)  # only hidden files: still empty
+    touch(out / "old.html")
+    with pytest.raises(FzError, match="非空"):
+        check_output_dir(out, inputs, ["a.html"], force=False)
+    check_output_dir(out, inputs, ["a.html"], force=True)
+    with pytest.raises(FzError, match="输入文件"):
+        check_output_dir(tmp_path / "in", inputs, ["a.html"], force=True)
+    touch(tmp_path / "file_not_dir")
+    with pytest.raises(FzError, match="不是目录"):
+        check_output_dir(tmp_path / "file_not_dir", inputs, ["a.html"], force=True)
+
+
+def test_summarise_and_paragraphs(seed_by_prefix):
+    scorer_module = pytest.importorskip("scorer.pipeline")
+    card = scorer_module.Scorer(waivers=[("legislation", "理由")]).score_path(seed_by_prefix("002"))
+    row = summarise(card, "x/002.txt", "002.html")
+    assert row.ok and row.page == "002.html" and row.score == card.score
+    assert row.covered + row.partial + row.missing + row.not_applicable == len(card.items)
+    assert row.key_not_covered == card.key_not_covered and len(row.key_not_covered_titles) == len(row.key_not_covered)
+    paragraphs = document_paragraphs(card.document)
+    assert paragraphs and all(p in card.document.text for p in paragraphs)
+    # The signature block is not part of the body that copy detection compares.
+    closing = {p.text for p in card.document.closing}
+    assert not closing & set(paragraphs)
+
+
+def _batch(rows: list[ReportRow], copies: CopyReport | None = None) -> BatchResult:
+    return BatchResult(
+        rows=tuple(rows),
+        copies=copies or CopyReport(CopyDetectConfig(), closest=(), flagged=()),
+        out_dir="out",
+        generated_at=datetime(2024, 3, 1, tzinfo=timezone.utc),
+        settings=BatchSettings(),
+    )
+
+
+def test_summary_csv_is_stable_and_excel_safe():
+    card = make_card([make_item("k", Status.MISSING, key=True)], title="=HYPERLINK(\"http://x\")")
+    good = summarise(card, "a.txt", "a.html")
+    bad = ReportRow(path="b.bin", page=None, error="-不是文本文件")
+    text = summary.to_csv(_batch([good, bad]))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0]) == summary.CSV_COLUMNS
+    first = dict(zip(summary.CSV_COLUMNS, rows[1]))
+    assert first["title"].startswith("'=")  # never a formula in Excel
+    assert first["key_not_covered"] == "gangyao-2021:k" and first["error"] == ""
+    second = dict(zip(summary.CSV_COLUMNS, rows[2]))
+    assert second["error"] == "'-不是文本文件" and second["score"] == "" and second["covered"] == ""
+
+
+def test_summary_json_is_sorted_and_complete():
+    card = make_card([make_item("a", Status.COVERED)])
+    row = summarise(card, "a.txt", "a.html")
+    data = json.loads(summary.to_json(_batch([row, ReportRow(path="z.bin", page=None, error="坏文件")])))
+    assert data["counts"] == {"inputs": 2, "scored": 1, "failed": 1}
+    assert data["generated_at"] == "2024-03-01T00:00:00Z"
+    assert [r["file"] for r in data["reports"]] == ["a.txt", "z.bin"]
+    assert data["reports"][1]["error"] == "坏文件" and data["reports"][1]["counts"] is None
+    assert list(data) == sorted(data) and list(data["reports"][0]) == sorted(data["reports"][0])
+
+
+def test_index_links_are_relative_and_escaped():
+    card = make_card([make_item("a", Status.COVERED)], title='<b>"标题"</b>')
+    row = summarise(card, "javascript:alert(1).txt", "javascript_alert(1).html")
+    other = summarise(make_card([make_item("a", Status.COVERED)]), "b.txt", "b.html")
+    row = ReportRow(**{**row.__dict__, "closest": "b.txt", "closest_similarity": 0.42})
+    copies = CopyReport(CopyDetectConfig(), closest=(("javascript:alert(1).txt", Closest("b.txt", 0.42)),), flagged=())
+    page = batch_index.format(_batch([row, other], copies))
+    assert 'href="./javascript_alert%281%29.html"' in page and 'href="./b.html"' in page
+    assert "&lt;b&gt;&#34;标题&#34;&lt;/b&gt;" in page and "<b>\"标题\"" not in page
+    assert "42%" in page
