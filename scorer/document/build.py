@@ -73,7 +73,10 @@ _ORG_TOKEN = re.compile(
 _ATTACHMENT = re.compile(r"^附(?:件|表)?\s*\d*\s*[:：]|^附(?:件|表)\s*\d*$|^附(?:件|表)\s*\d+")
 _FORMULA = re.compile(r"^(?:专此|特此)(?:报告|汇报)|^以上(?:报告|汇报)|^妥否|^请审阅|^请予审议")
 _CLOSING_NOTE = re.compile(r"^[(（](?:此件|联系人|本件|信息公开|公开方式)[^)）]{0,40}[)）]$")
-_DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
+# 发文字号, alone or with the 签发人 of an upward report on the same line: "某府〔2025〕28号 签发人:某某".
+_DOCUMENT_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号(?:\s*签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{2,20})?$"
+)
 _FINAL_PUNCT = frozenset("。!?！？”’」』)）…")
 
 
@@ -622,7 +625,7 @@ def build_document(raw: RawText) -> Document:
             _assign_roles(roots, year.year)
 
     body = meta.find_body(title, opening, signer)
-    level = meta.infer_level(body, addressee, text)
+    level = meta.infer_level(body, addressee, text, opening)
     metadata = Metadata(
         title=title,
         jurisdiction=body.name if body else None,
