@@ -79,6 +79,7 @@ def to_dict(scorecard: Scorecard, generated_at: dt.datetime | None = None) -> di
             "date": meta.date,
             "addressee": meta.addressee,
             "signer": meta.signer,
+            "truncated": meta.truncated,
         },
         "packs": [p.id for p in scorecard.packs],
         "pack_scores": [{"id": p.id, "title": p.title, "version": p.version, "score": p.score} for p in scorecard.packs],
