@@ -278,3 +278,11 @@ class Scorecard:
     key_not_covered: tuple[str, ...] = ()  # "pack:item" of key items that are not covered (waived ones excluded)
     warnings: tuple[str, ...] = field(default=())
     waivers: tuple[Waiver, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What the matcher sees in one sentence: the content items it bears on and its concrete markers."""
+
+    items: frozenset[str] = frozenset()  # "pack:item"
+    substance: tuple[str, ...] = ()  # figures with units, 《文件》, dates (as in Evidence.substance)

@@ -1,0 +1,1 @@
+"""Many reports: batch, copy detection, baseline, eval and year-over-year compare."""
