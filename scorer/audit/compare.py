@@ -58,6 +58,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _CLAUSE_END = re.compile(r"(?<=[,;。:!?，；：！？])")
 _STATEMENT_END = re.compile(r"(?<=[;:；：])")
 _LEAD_IN_END = (":", "：")
+_TOLERANCE = 1e-6  # rounding of the products: identical texts may come out at 0.9999999
 _ROW_BLOCK = 512  # rows of a similarity product made dense at a time (bounds memory on huge inputs)
 
 
@@ -370,10 +371,16 @@ def plan_points(document: Document, config: CompareConfig) -> list[tuple[Sentenc
     return [point for point in points if point]
 
 
+def _without_lead_in(text: str) -> str:
+    """The text after a lead-in colon ("我县将重点做好以下工作：……"), when something follows it."""
+    _, colon, rest = text.partition(":") if ":" in text else text.partition("：")
+    return rest if colon and comparable(rest) else text
+
+
 def _clauses(sentences: Sequence[Sentence], config: CompareConfig) -> list[str]:
     clauses: list[str] = []
     for sentence in sentences:
-        for clause in _CLAUSE_END.split(_ENUMERATION.sub("", sentence.text)):
+        for clause in _CLAUSE_END.split(_ENUMERATION.sub("", _without_lead_in(sentence.text))):
             clause = clause.strip().rstrip(",;。:!?，；：！？")
             if len(comparable(clause)) >= config.min_clause_chars and clause not in clauses:
                 clauses.append(clause)
@@ -417,7 +424,7 @@ class TextSpace:
 
     def weights(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Unnormalised TF-IDF rows."""
-        counts = ngram_counts([comparable(t) for t in texts], self._hashing)
+        counts = ngram_counts([comparable(t) for t in texts], self._hashing).astype(np.float64)
         return sparse.csr_matrix(self._transformer.transform(counts))
 
     def unit(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -531,7 +538,7 @@ def repeated_problems(
 ) -> tuple[RepeatedProblem, ...]:
     found = []
     for quote, (index, similarity) in zip(this, cosine_best(space, [q.text for q in this], [q.text for q in last])):
-        if index >= 0 and similarity >= config.problem_similarity - 1e-9:
+        if index >= 0 and similarity >= config.problem_similarity - _TOLERANCE:
             found.append(RepeatedProblem(quote, last[index], round(similarity, 4)))
     return tuple(found)
 
@@ -541,7 +548,7 @@ def recycled_paragraphs(
 ) -> tuple[RecycledParagraph, ...]:
     found = []
     for quote, (index, similarity) in zip(this, cosine_best(space, [q.text for q in this], [q.text for q in last])):
-        if index >= 0 and similarity >= config.paragraph_similarity - 1e-9:
+        if index >= 0 and similarity >= config.paragraph_similarity - _TOLERANCE:
             found.append(RecycledParagraph(quote, last[index], round(similarity, 4)))
     return tuple(found)
 
@@ -595,7 +602,7 @@ def plan_follow_up(
             if share <= 0:
                 continue
             match = PlanMatch(clause, _sentence_quote(this, done[column]), share)
-            if share >= config.plan_similarity - 1e-9:
+            if share >= config.plan_similarity - _TOLERANCE:
                 current = best_by_sentence.get(column)
                 if current is None or share > current.share:
                     best_by_sentence[column] = match
