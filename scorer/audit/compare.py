@@ -211,7 +211,8 @@ class CompareResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def _body_name(name: str | None) -> str | None:
+def body_name(name: str | None) -> str | None:
+    """The reporting body as compared: spaces and a trailing 人民政府/政府 dropped."""
     if not name:
         return None
     name = re.sub(r"\s+", "", name)
@@ -232,7 +233,7 @@ def check_pair(last: Document, this: Document, force: bool = False) -> tuple[str
     """
     warnings: list[str] = []
     a, b = last.meta, this.meta
-    name_a, name_b = _body_name(a.jurisdiction), _body_name(b.jurisdiction)
+    name_a, name_b = body_name(a.jurisdiction), body_name(b.jurisdiction)
     problems: list[str] = []
     if name_a and name_b and not (name_a.endswith(name_b) or name_b.endswith(name_a)):
         problems.append("报告主体不同")
