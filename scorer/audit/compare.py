@@ -147,8 +147,11 @@ class ItemChange:
 
 
 @dataclass(frozen=True)
-class RepeatedProblem:
-    """A statement of this year's 不足 part and the one of last year's it repeats."""
+class Repeat:
+    """A stretch of this year's report and the stretch of last year's it repeats.
+
+    Repeated problems: statements of the 不足 parts; recycled achievements: paragraphs of the 成效 parts.
+    """
 
     this: Quote
     last: Quote
@@ -175,13 +178,6 @@ class PlanFollowUp:
 
 
 @dataclass(frozen=True)
-class RecycledParagraph:
-    this: Quote
-    last: Quote
-    similarity: float
-
-
-@dataclass(frozen=True)
 class CompareResult:
     last: ReportSide
     this: ReportSide
@@ -189,10 +185,10 @@ class CompareResult:
     items: tuple[ItemChange, ...]
     problem_statements: int  # statements in this year's 不足 part
     last_problem_statements: int
-    repeated_problems: tuple[RepeatedProblem, ...]
+    repeated_problems: tuple[Repeat, ...]
     plan_points: tuple[PlanFollowUp, ...]
     achievement_paragraphs: int  # paragraphs of this year's 成效 part that were compared
-    recycled: tuple[RecycledParagraph, ...]
+    recycled: tuple[Repeat, ...]
     verdict: str
     config: CompareConfig = field(default_factory=CompareConfig)
     warnings: tuple[str, ...] = ()
@@ -534,23 +530,12 @@ def item_changes(last: Scorecard, this: Scorecard) -> tuple[ItemChange, ...]:
     return tuple(changes)
 
 
-def repeated_problems(
-    space: TextSpace, last: Sequence[Quote], this: Sequence[Quote], config: CompareConfig
-) -> tuple[RepeatedProblem, ...]:
+def repeats(space: TextSpace, last: Sequence[Quote], this: Sequence[Quote], threshold: float) -> tuple[Repeat, ...]:
+    """Each of this year's stretches whose most similar stretch of last year's reaches ``threshold``."""
     found = []
     for quote, (index, similarity) in zip(this, cosine_best(space, [q.text for q in this], [q.text for q in last])):
-        if index >= 0 and similarity >= config.problem_similarity - _TOLERANCE:
-            found.append(RepeatedProblem(quote, last[index], round(similarity, 4)))
-    return tuple(found)
-
-
-def recycled_paragraphs(
-    space: TextSpace, last: Sequence[Quote], this: Sequence[Quote], config: CompareConfig
-) -> tuple[RecycledParagraph, ...]:
-    found = []
-    for quote, (index, similarity) in zip(this, cosine_best(space, [q.text for q in this], [q.text for q in last])):
-        if index >= 0 and similarity >= config.paragraph_similarity - _TOLERANCE:
-            found.append(RecycledParagraph(quote, last[index], round(similarity, 4)))
+        if index >= 0 and similarity >= threshold - _TOLERANCE:
+            found.append(Repeat(quote, last[index], round(similarity, 4)))
     return tuple(found)
 
 
@@ -663,7 +648,7 @@ def compare_scorecards(
         warnings.append("上一年度报告中没有识别出“存在的不足”部分，无法比较重复的问题")
     if not this_statements:
         warnings.append("本年度报告中没有识别出“存在的不足”部分，无法比较重复的问题")
-    repeated = repeated_problems(space, last_statements, this_statements, config)
+    repeated = repeats(space, last_statements, this_statements, config.problem_similarity)
 
     plans = plan_follow_up(space, last_doc, this_doc, config, last_facts, this_facts)
     if not plans:
@@ -673,7 +658,7 @@ def compare_scorecards(
 
     last_paragraphs = achievement_paragraphs(last_doc, config)
     this_paragraphs = achievement_paragraphs(this_doc, config)
-    recycled = recycled_paragraphs(space, last_paragraphs, this_paragraphs, config)
+    recycled = repeats(space, last_paragraphs, this_paragraphs, config.paragraph_similarity)
 
     if {p.id for p in last.packs} != {p.id for p in this.packs}:
         warnings.append(

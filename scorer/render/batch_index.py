@@ -137,13 +137,16 @@ class IndexRow:
 
 
 @dataclass(frozen=True)
+class ReportLink:
+    name: str
+    href: str | None  # its page, when it was scored
+    file: str
+
+
+@dataclass(frozen=True)
 class YearPairView:
-    name_last: str
-    name_this: str
-    href_last: str | None
-    href_this: str | None
-    file_last: str
-    file_this: str
+    last: ReportLink
+    this: ReportLink
     compare_href: str | None
     verdict: str
     error: str | None
@@ -206,6 +209,10 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         row = by_path.get(path) if path else None
         return page_href(row.page) if row is not None and row.page else None
 
+    def link(path: str) -> ReportLink:
+        row = by_path.get(path)
+        return ReportLink(_display_name(row) if row else path, href_of(path), PurePath(path).name)
+
     rows = []
     failed = []
     for row in batch.rows:
@@ -243,20 +250,8 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         )
     year_pairs = []
     for pair in batch.years.pairs:
-        last_row, this_row = by_path.get(pair.last), by_path.get(pair.this)
-        year_pairs.append(
-            YearPairView(
-                name_last=_display_name(last_row) if last_row else pair.last,
-                name_this=_display_name(this_row) if this_row else pair.this,
-                href_last=href_of(pair.last),
-                href_this=href_of(pair.this),
-                file_last=PurePath(pair.last).name,
-                file_this=PurePath(pair.this).name,
-                compare_href=page_href(pair.page) if pair.ok else None,
-                verdict=pair.verdict or "",
-                error=pair.error,
-            )
-        )
+        compare_href = page_href(pair.page) if pair.ok else None
+        year_pairs.append(YearPairView(link(pair.last), link(pair.this), compare_href, pair.verdict or "", pair.error))
     unpaired = tuple(FailedRow(item.path, item.reason) for item in batch.years.unpaired)
     pairs = []
     for pair in batch.copies.flagged:

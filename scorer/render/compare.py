@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import scorer
 from scorer.model import Evidence
 from scorer.render.clock import as_utc, generation_time, iso_utc
+from scorer.render.json_format import evidence_dict
 from scorer.render.text import LEVEL_LABELS
 from scorer.render.view import StatusView, number, status_view
 
@@ -337,16 +338,6 @@ def _quote_dict(quote: "Quote") -> dict[str, Any]:
     return {"text": quote.text, "start": quote.start, "end": quote.end, "section": quote.section}
 
 
-def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "text": evidence.text,
-        "start": evidence.start,
-        "end": evidence.end,
-        "section": evidence.section,
-        "role": evidence.role.value,
-    }
-
-
 def _side_dict(side: "ReportSide") -> dict[str, Any]:
     return {
         "path": side.path,
@@ -370,7 +361,7 @@ def _item_side_dict(side: "ItemSide | None") -> dict[str, Any] | None:
         "score": side.score,
         "weight": side.weight,
         "reason": side.reason,
-        "evidence": [_evidence_dict(e) for e in side.evidence],
+        "evidence": [evidence_dict(e) for e in side.evidence],
     }
 
 
