@@ -28,6 +28,17 @@ def write_output(text: str, output: str | None, force: bool = False) -> None:
     _write_file(Path(output), text.encode("utf-8"), force)
 
 
+def check_output_target(output: str | None, force: bool) -> None:
+    """Refuse, before any work, an output file that exists (without ``force``) or is a folder."""
+    if output in (None, "-"):
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise FzError(f"输出路径是一个目录：{path}")
+    if path.exists() and not force:
+        raise FzError(f"输出文件已存在：{path}（如需覆盖请加 --force）")
+
+
 def check_binary_target(output: str | None, what: str = "Word 文件") -> None:
     """Refuse, before any work, a binary output without -o or to a terminal."""
     if output is None:
@@ -49,10 +60,7 @@ def write_binary_output(data: bytes, output: str | None, force: bool = False, wh
 
 def _write_file(path: Path, data: bytes, force: bool) -> None:
     """Atomic write (temp file + rename); refuse an existing file without ``force``."""
-    if path.exists() and not force:
-        raise FzError(f"输出文件已存在：{path}（如需覆盖请加 --force）")
-    if path.is_dir():
-        raise FzError(f"输出路径是一个目录：{path}")
+    check_output_target(str(path), force)  # again: the file may have appeared meanwhile
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scorer.commands.common import add_pack_options, check_binary_target, write_binary_output, write_output
+from scorer.commands.common import (
+    add_pack_options,
+    check_binary_target,
+    check_output_target,
+    write_binary_output,
+    write_output,
+)
 from scorer.errors import ExitCode
 
 EPILOG = """\
@@ -57,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format == "docx":
         check_binary_target(args.output)  # before any work: a Word file never goes to a terminal
+    check_output_target(args.output, args.force)
     settings = effective_settings(resolve_config(args.this, args.config), pack=args.pack)
     scorer = Scorer(
         rules_dir=args.rules,

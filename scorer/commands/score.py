@@ -6,7 +6,13 @@ import argparse
 import json
 import sys
 
-from scorer.commands.common import add_pack_options, check_binary_target, write_binary_output, write_output
+from scorer.commands.common import (
+    add_pack_options,
+    check_binary_target,
+    check_output_target,
+    write_binary_output,
+    write_output,
+)
 from scorer.errors import ExitCode, FzError
 
 
@@ -47,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise FzError(f"{args.format} 格式一次只能输出一份报告；多份报告请用 fzscore batch")
     if args.format == "docx":
         check_binary_target(args.output)  # before any work: a Word file never goes to a terminal
+    check_output_target(args.output, args.force)
     scorer = build_scorer(args, args.reports[0])
     cards = [scorer.score_path(path) for path in args.reports]
     if args.format == "json":
