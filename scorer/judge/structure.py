@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from scorer.document import roles
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
 from scorer.judge.substance import DOCUMENT, substance_markers
-from scorer.model import Document, ItemResult, Paragraph, Role, Section, Sentence, Status
+from scorer.model import (
+    Document,
+    ItemResult,
+    Paragraph,
+    Role,
+    Section,
+    Sentence,
+    Status,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.rules import Item, Pack

@@ -3,7 +3,8 @@
 * ``vocab``    – Role, Level, Status and their Chinese labels;
 * ``document`` – SourceInfo, RawText (ingest → document) and Document with its sections and sentences;
 * ``results``  – Evidence, ItemResult, Scorecard … (judge → render) and CheckOutcome;
-* ``audit``    – batch rows, copy-detection pairs, baseline comparisons (audit → render).
+* ``audit``    – batch rows, copy-detection pairs, baseline comparisons (audit → render);
+* ``compare``  – year-over-year comparison results and a batch's year pairs (audit → render).
 
 Every object is a frozen dataclass, so results compare, sort and serialise deterministically.
 This package imports nothing of the tool but ``scorer.errors``.
@@ -24,6 +25,28 @@ from scorer.model.audit import (
     SimilarPair,
     StatusChange,
 )
+from scorer.model.compare import (
+    CHANGES,
+    DEFAULT_COMPARE,
+    IMPROVED,
+    NOT_COMPARABLE,
+    ONLY_LAST,
+    ONLY_THIS,
+    REGRESSED,
+    UNCHANGED,
+    CompareConfig,
+    CompareResult,
+    ItemChange,
+    ItemSide,
+    PlanFollowUp,
+    PlanMatch,
+    Quote,
+    Repeat,
+    ReportSide,
+    Unpaired,
+    YearPair,
+    YearPairs,
+)
 from scorer.model.document import (
     Document,
     Metadata,
@@ -42,6 +65,7 @@ from scorer.model.results import (
     PackInfo,
     PartResult,
     Scorecard,
+    SentenceFacts,
     Waiver,
     waived_items,
 )
@@ -54,4 +78,60 @@ from scorer.model.vocab import (
     Status,
 )
 
-__all__ = ["BaselineComparison", "BatchResult", "CheckOutcome", "Closest", "CopyDetectConfig", "CopyReport", "DEFAULT_COPY_DETECTION", "Document", "Evidence", "GroupSubtotal", "ItemResult", "LEVEL_LABELS", "Level", "Metadata", "PackInfo", "Paragraph", "PartResult", "ROLE_LABELS", "RawText", "ReportRow", "Residue", "Role", "SCORE_TOLERANCE", "Scorecard", "Section", "Sentence", "SharedParagraph", "SimilarPair", "SourceInfo", "Status", "StatusChange", "Waiver", "YEAR_SOURCE_LABELS", "waived_items"]
+__all__ = [
+    "BaselineComparison",
+    "BatchResult",
+    "CHANGES",
+    "CheckOutcome",
+    "Closest",
+    "CompareConfig",
+    "CompareResult",
+    "CopyDetectConfig",
+    "CopyReport",
+    "DEFAULT_COMPARE",
+    "DEFAULT_COPY_DETECTION",
+    "Document",
+    "Evidence",
+    "GroupSubtotal",
+    "IMPROVED",
+    "ItemChange",
+    "ItemResult",
+    "ItemSide",
+    "LEVEL_LABELS",
+    "Level",
+    "Metadata",
+    "NOT_COMPARABLE",
+    "ONLY_LAST",
+    "ONLY_THIS",
+    "PackInfo",
+    "Paragraph",
+    "PartResult",
+    "PlanFollowUp",
+    "PlanMatch",
+    "Quote",
+    "REGRESSED",
+    "ROLE_LABELS",
+    "RawText",
+    "Repeat",
+    "ReportRow",
+    "ReportSide",
+    "Residue",
+    "Role",
+    "SCORE_TOLERANCE",
+    "Scorecard",
+    "Section",
+    "Sentence",
+    "SentenceFacts",
+    "SharedParagraph",
+    "SimilarPair",
+    "SourceInfo",
+    "Status",
+    "StatusChange",
+    "UNCHANGED",
+    "Unpaired",
+    "Waiver",
+    "YEAR_SOURCE_LABELS",
+    "YearPair",
+    "YearPairs",
+    "waived_items",
+]

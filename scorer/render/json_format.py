@@ -14,7 +14,7 @@ from scorer import __version__
 from scorer.model import Evidence, ItemResult, Scorecard, Section
 
 
-def _evidence(evidence: Evidence) -> dict[str, Any]:
+def evidence_dict(evidence: Evidence) -> dict[str, Any]:
     return {
         "text": evidence.text,
         "start": evidence.start,
@@ -40,9 +40,9 @@ def _item(item: ItemResult) -> dict[str, Any]:
         "weight": item.weight,
         "key": item.key,
         "reason": item.reason,
-        "evidence": [_evidence(e) for e in item.evidence],
+        "evidence": [evidence_dict(e) for e in item.evidence],
         "parts": [
-            {"id": p.id, "title": p.title, "status": p.status.value, "evidence": [_evidence(e) for e in p.evidence]}
+            {"id": p.id, "title": p.title, "status": p.status.value, "evidence": [evidence_dict(e) for e in p.evidence]}
             for p in item.parts
         ],
         "advice": item.advice,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from corpus_paths import require_corpus, seed_paths
+
 from scorer.document import build_document, raw_text_from_string
 from scorer.document.reflow import MIN_LINE, line_cuts, reflow
 from scorer.ingest import read_report
