@@ -44,6 +44,7 @@ from scorer.document import metadata as meta
 from scorer.document import roles as role_rules
 from scorer.document import segment
 from scorer.document.reflow import reflow
+from scorer.ingest.normalize import normalize
 from scorer.document.segment import LineSpan
 from scorer.model import (
     Document,
@@ -82,13 +83,14 @@ _FINAL_PUNCT = frozenset("。!?！？”’」』)）…")
 
 
 def raw_text_from_string(text: str, path: str = "<string>") -> RawText:
-    """A RawText for text that is already normalised (tests, examples, other modules)."""
+    """A RawText for text given as a string (tests, rule examples, the API), normalised like a file's."""
     data = text.encode("utf-8")
+    normalised, offsets = normalize(text)
     return RawText(
         source=SourceInfo(path=path, format="txt", sha256=hashlib.sha256(data).hexdigest(), size=len(data), encoding="utf-8"),
-        text=text,
+        text=normalised,
         original=text,
-        offsets=tuple(range(len(text))),
+        offsets=offsets,
     )
 
 

@@ -26,6 +26,7 @@ from scorer.errors import RuleError
 from scorer.model import Level, Role, Status
 from scorer.rules.thresholds import MatchingConfig
 from scorer.rules.types import (
+    REGEX_FLAGS,
     DEFAULT_EXAMPLE_LEVEL,
     DEFAULT_EXAMPLE_ROLE,
     EXAMPLE_ROLES,
@@ -347,7 +348,7 @@ def _parse_signal_group(raw: Any, key: str, fields_: _Fields) -> SignalGroup | N
     patterns: list[re.Pattern[str]] = []
     for index, pattern in enumerate(lists.get("regex", ())):
         try:
-            compiled = re.compile(pattern, re.IGNORECASE)
+            compiled = re.compile(pattern, REGEX_FLAGS)
         except re.error as exc:
             fields_.add(f"{key}.regex[{index}]", f"正则表达式 {pattern!r} 无法编译：{exc}")
             continue

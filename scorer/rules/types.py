@@ -77,6 +77,11 @@ def normalize_phrase(phrase: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+# Regexes of signal groups ignore case, and ^/$ mean the start/end of a sentence: the matcher searches
+# a report's sentences joined by newlines in one pass.
+REGEX_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
 @dataclass(frozen=True)
 class SignalGroup:
     """One group of conditions; it matches a sentence when every condition it gives holds.
@@ -95,7 +100,7 @@ class SignalGroup:
 
     def __post_init__(self) -> None:
         if len(self.patterns) != len(self.regex):
-            object.__setattr__(self, "patterns", tuple(re.compile(p, re.IGNORECASE) for p in self.regex))
+            object.__setattr__(self, "patterns", tuple(re.compile(p, REGEX_FLAGS) for p in self.regex))
 
     @property
     def triggers(self) -> tuple[str, ...]:
