@@ -834,7 +834,7 @@ def _problem(error: dict[str, Any]) -> str:
 def _id_path():
     from fastapi import Path as PathParam
 
-    return PathParam(ge=1, le=MAX_ID, description="编号")
+    return PathParam(ge=1, le=MAX_ID, description="编号", examples=[1])
 
 
 def _check_id(value: int) -> int:

@@ -56,7 +56,8 @@ def is_zip_upload(name: str) -> bool:
 
 
 def _skip_reason(path: str) -> str | None:
-    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    # "." and ".." are dropped: nothing is extracted by name, the entry is only shown by its last part.
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     if not parts:
         return "空文件名"
     if parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
