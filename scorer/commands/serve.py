@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--token", nargs="?", const="auto", default=None, metavar="T", help="访问令牌；不带值或为 auto 时自动生成并打印"
     )
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="评分进程数（默认 CPU 核数减一，至少 1）")
+    parser.add_argument(
+        "--add", nargs="+", metavar="DIR_OR_FILE", default=(), help="启动时把这些报告（或目录中的报告、.zip）加入评分队列；已有的相同文件不会重复加入"
+    )
     parser.add_argument("--max-upload-mb", type=float, default=None, metavar="MB", help="单个报告的大小上限（默认 50 MB）")
     add_pack_options(parser)
     parser.set_defaults(func=run)
@@ -87,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         batch=BatchSettings(rules_dir=args.rules, pack_choice=args.pack or "auto"),
     )
     app = create_app(config)
+    if args.add:
+        added = _add_files(app.state.workspace.store, args.add, limits)
+        sys.stderr.write(added + "\n")
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     if args.host in ("0.0.0.0", "::"):
         shown_host = "本机IP"
@@ -104,3 +110,26 @@ def run(args: argparse.Namespace) -> int:
     if not server.started:
         raise ConfigError(f"无法在 {args.host}:{args.port} 上启动（端口可能已被占用）")
     return ExitCode.OK
+
+
+def _add_files(store, inputs: list[str], limits) -> str:  # noqa: ANN001 - Store, UploadLimits
+    """Queue the files given on the command line as one upload; a one-line Chinese summary."""
+    from scorer.audit.batch import REPORT_SUFFIXES, collect_inputs
+    from scorer.serve.uploads import accept
+
+    paths = [Path(p) for p in collect_inputs(inputs)]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ConfigError("--add 中的文件不存在：" + "、".join(missing))
+    # From a folder only reports and archives; a file named explicitly is taken as given.
+    named = {Path(p).resolve() for p in inputs if Path(p).is_file()}
+    paths = [p for p in paths if p.resolve() in named or p.suffix.lower() in (*REPORT_SUFFIXES, ".zip")]
+    upload_id = store.new_upload("命令行")
+    outcomes = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            outcomes.extend(accept(store, upload_id, [(path.name, handle)], limits))
+    new = sum(1 for o in outcomes if o.outcome == "new")
+    duplicate = sum(1 for o in outcomes if o.outcome == "duplicate")
+    other = len(outcomes) - new - duplicate
+    return f"已加入评分队列 {new} 份报告" + (f"，已存在 {duplicate} 份" if duplicate else "") + (f"，跳过或拒绝 {other} 个文件" if other else "")
