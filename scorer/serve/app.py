@@ -192,34 +192,13 @@ ERRORS = {404: {"model": ErrorOut, "description": "未找到"}, 400: {"model": E
 
 
 def report_out(record: ReportRecord) -> ReportOut:
-    return ReportOut(
-        id=record.id,
-        name=record.name,
-        sha256=record.sha256,
-        state=record.state,
-        error=record.error,
-        title=record.title,
-        jurisdiction=record.jurisdiction,
-        level=record.level,
-        year=record.year,
-        date=record.date,
-        score=record.score,
-        grade=record.grade,
-        key_missing=record.key_missing,
+    data = {name: getattr(record, name) for name in ReportOut.model_fields}
+    data.update(
         key_missing_titles=list(record.key_missing_titles),
-        covered=record.covered,
-        partial=record.partial,
-        missing=record.missing,
-        not_applicable=record.not_applicable,
-        closest_id=record.closest_id,
-        closest_similarity=record.closest_similarity,
-        flagged=record.flagged,
-        reviewed=record.reviewed,
-        review_changed=record.review_changed,
         uploaded_at=iso_utc(record.uploaded_at),
         scored_at=iso_utc(record.scored_at) if record.scored_at else None,
-        scored_with=record.scored_with,
     )
+    return ReportOut(**data)
 
 
 def upload_out(upload: UploadRecord) -> UploadOut:
@@ -381,8 +360,8 @@ def create_app(config: ServeConfig) -> FastAPI:
     )
     app.state.workspace = workspace
 
-    def page(name: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-        counts = store.queue_counts()
+    def page(name: str, request: Request, status: int = 200, counts: dict[str, int] | None = None, **context: Any) -> HTMLResponse:
+        counts = counts or store.queue_counts()
         body = env.get_template(f"serve/{name}.html.j2").render(
             csrf=request.state.csrf,
             reviewer=_reviewer_of(request) or "",
@@ -480,6 +459,7 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def dashboard(request: Request) -> HTMLResponse:
         flt = _filter_from(dict(request.query_params))
+        counts = store.queue_counts()
         records = store.reports(flt)
         names = {r.id: r.display_name for r in store.reports(ids=sorted({r.closest_id for r in records if r.closest_id}))}
         columns = (
@@ -500,6 +480,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         return page(
             "dashboard",
             request,
+            counts=counts,
             records=records,
             closest_names=names,
             flt=flt,
@@ -507,10 +488,10 @@ def create_app(config: ServeConfig) -> FastAPI:
             sort_links=sort_links,
             years=store.years(),
             grades=GRADES,
-            pairs=len(store.copy_pairs()),
+            pairs=store.count_pairs(),
             copies_current=store.copies_outdated() is None,
             filtered=bool(_filter_query(flt, sort=flt.sort)) and flt != ReportFilter(sort=flt.sort, descending=flt.descending),
-            all_count=sum(store.queue_counts().values()),
+            all_count=sum(counts.values()),
         )
 
     @app.get("/upload", include_in_schema=False)
@@ -629,20 +610,12 @@ def create_app(config: ServeConfig) -> FastAPI:
     @app.get("/reports/{report_id}/report.json", tags=["导出"], summary="一份报告的 JSON（含人工复核）", responses=ERRORS)
     def report_json(report_id: int = _id_path()) -> Response:
         record, card = workspace.scored(report_id)
-        return Response(
-            exports.report_json(card, store.reviews(record.id)),
-            media_type="application/json",
-            headers={"content-disposition": _attachment(f"{record.id:04d}.json")},
-        )
+        return _download(exports.report_json(card, store.reviews(record.id)), "application/json", f"{record.id:04d}.json")
 
     @app.get("/reports/{report_id}/items.csv", tags=["导出"], summary="一份报告的逐项 CSV（机器判定与人工复核并列，UTF-8 BOM）", responses=ERRORS)
     def report_items_csv(report_id: int = _id_path()) -> Response:
         record, card = workspace.scored(report_id)
-        return Response(
-            exports.report_items_csv(card, store.reviews(record.id)),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": _attachment(f"{record.id:04d}-items.csv")},
-        )
+        return _download(exports.report_items_csv(card, store.reviews(record.id)), "text/csv; charset=utf-8", f"{record.id:04d}-items.csv")
 
     @app.get("/reports/{report_id}/report.docx", tags=["导出"], summary="一份报告的 Word 差距报告（含人工复核；尚未接入时 501）", responses={**ERRORS, 501: {"model": ErrorOut}})
     def report_docx(report_id: int = _id_path()) -> Response:
@@ -651,11 +624,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             content = exports.report_docx(card, store.reviews(record.id), generation_time())
         except exports.WordUnavailable as exc:
             raise HTTPException(501, str(exc)) from None
-        return Response(
-            content,
-            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            headers={"content-disposition": _attachment(f"{record.id:04d}.docx")},
-        )
+        return _download(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"{record.id:04d}.docx")
 
     @app.get("/reports/{report_id}/source", tags=["导出"], summary="上传的原文件（下载，不在浏览器中打开）", responses=ERRORS)
     def report_source(report_id: int = _id_path()) -> Response:
@@ -663,29 +632,25 @@ def create_app(config: ServeConfig) -> FastAPI:
         path = store.file_path(record.sha256, record.suffix)
         if not path.is_file():
             raise HTTPException(404, "原文件已不在数据目录中")
-        return Response(
-            path.read_bytes(),
-            media_type="application/octet-stream",
-            headers={"content-disposition": _attachment(record.name)},
-        )
+        return _download(path.read_bytes(), "application/octet-stream", record.name)
 
     # -- the season's exports -----------------------------------------------------------------
 
     @app.get("/export/summary.csv", tags=["导出"], summary="全部报告的汇总 CSV（UTF-8 BOM，含人工复核列）")
     def export_csv() -> Response:
         data = exports.season(store, generation_time())
-        return Response(exports.summary_csv(data), media_type="text/csv; charset=utf-8", headers={"content-disposition": _attachment("summary.csv")})
+        return _download(exports.summary_csv(data), "text/csv; charset=utf-8", "summary.csv")
 
     @app.get("/export/summary.json", tags=["导出"], summary="全部报告的汇总 JSON（含人工复核）")
     def export_json() -> Response:
         data = exports.season(store, generation_time())
-        return Response(exports.summary_json(data), media_type="application/json", headers={"content-disposition": _attachment("summary.json")})
+        return _download(exports.summary_json(data), "application/json", "summary.json")
 
     @app.get("/export/pages.zip", tags=["导出"], summary="全部页面：index.html、每份报告一页（含人工复核）与汇总 CSV/JSON")
     def export_pages() -> Response:
         moment = generation_time()
         data = exports.season(store, moment)
-        return Response(exports.pages_zip(store, data, moment), media_type="application/zip", headers={"content-disposition": _attachment("fzscore-pages.zip")})
+        return _download(exports.pages_zip(store, data, moment), "application/zip", "fzscore-pages.zip")
 
     # -- JSON API ------------------------------------------------------------------------------
 
@@ -847,6 +812,10 @@ def _attachment(name: str) -> str:
     """Content-Disposition for a download: an ASCII fallback and the UTF-8 name (RFC 6266)."""
     ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "download"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _download(content: str | bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type, headers={"content-disposition": _attachment(name)})
 
 
 def _page_csp(page_text: str) -> str:

@@ -698,6 +698,10 @@ class Store:
             if conn.execute(update(state).where(state.c.key == "copies_version").values(value=version)).rowcount == 0:
                 conn.execute(state.insert().values(key="copies_version", value=version))
 
+    def count_pairs(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(copy_pairs)).scalar() or 0)
+
     def copy_pairs(self) -> list[PairRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(copy_pairs).order_by(copy_pairs.c.similarity.desc(), copy_pairs.c.id))

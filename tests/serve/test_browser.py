@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from render.test_html_browser import CHROMIUM_ARGS, chromium_path, unavailable
+from render.test_html_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 pytestmark = pytest.mark.browser
 
@@ -66,23 +66,6 @@ class Server:
             self.process.kill()
             output, _ = self.process.communicate()
         return output
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        unavailable("Debian's chromium is not installed (/usr/bin/chromium); apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright Python package is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def watch(page, log: dict) -> None:
