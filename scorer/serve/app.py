@@ -490,7 +490,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             grades=GRADES,
             pairs=store.count_pairs(),
             copies_current=store.copies_outdated() is None,
-            filtered=bool(_filter_query(flt, sort=flt.sort)) and flt != ReportFilter(sort=flt.sort, descending=flt.descending),
+            filtered=flt != ReportFilter(sort=flt.sort, descending=flt.descending),
             all_count=sum(counts.values()),
         )
 
