@@ -20,7 +20,8 @@ EPILOG = """\
 默认只允许本机访问（127.0.0.1）。绑定其他地址（如 --host 0.0.0.0 供内网访问）必须设置访问令牌：
 --token 令牌，或 --token auto 自动生成并打印。
 
-退出码：0 正常停止；2 用法或配置错误（如未设令牌而绑定非本机地址、端口被占用、数据库无法打开）。
+退出码：130 按 Ctrl+C 停止（与其他命令被中断时相同；正在评分的报告下次启动时继续）；2 用法或配置错误
+（如未设令牌而绑定非本机地址、端口被占用、数据库无法打开）。
 """
 
 
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     if token is not None and len(token) < 12:
         raise ConfigError("访问令牌至少 12 个字符（或用 --token auto 自动生成）")
 
+    _check_port(args.host, args.port)
+
     from dataclasses import replace
 
     import uvicorn
@@ -105,11 +108,28 @@ def run(args: argparse.Namespace) -> int:
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="on"))
     try:
         server.run()
-    except OSError as exc:
-        raise ConfigError(f"无法在 {args.host}:{args.port} 上启动：{exc.strerror or exc}") from None
-    if not server.started:
-        raise ConfigError(f"无法在 {args.host}:{args.port} 上启动（端口可能已被占用）")
+    except (OSError, SystemExit) as exc:  # uvicorn exits when it cannot bind after all
+        if isinstance(exc, SystemExit) and server.started:
+            raise
+        raise ConfigError(f"无法在 {args.host}:{args.port} 上启动（端口可能已被占用）") from None
     return ExitCode.OK
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port already in use before anything is opened (a clear message, not uvicorn's log)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise ConfigError(f"无法解析监听地址 {host}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}（端口可能已被占用，可用 --port 换一个）") from None
 
 
 def _add_files(store, inputs: list[str], limits) -> str:  # noqa: ANN001 - Store, UploadLimits

@@ -29,6 +29,18 @@ def test_short_token_and_bad_port_are_refused(capsys, tmp_path):
     assert "--port" in capsys.readouterr().err
 
 
+def test_a_port_in_use_is_refused_in_chinese(capsys, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--data", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "端口可能已被占用" in err and "Traceback" not in err
+
+
 def test_loopback_names():
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.8.9.1", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "192.168.1.5", "example.org", "", "::"))
