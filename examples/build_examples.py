@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 EXAMPLES_DIR = Path(__file__).resolve().parent
-SOURCES = ("qinghe_2024_strong.txt", "qinghe_2024_weak.txt")
+SOURCES = ("qinghe_2023.txt", "qinghe_2024_strong.txt", "qinghe_2024_weak.txt")
 FIXED_TIME = dt.datetime(2025, 2, 20, 9, 0, 0)
 AUTHOR = "青禾县人民政府办公室"
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "scorer.commands.score",
     "scorer.commands.check",
     "scorer.commands.batch",
+    "scorer.commands.compare",
     "scorer.commands.inspect",
     "scorer.commands.explain",
     "scorer.commands.eval",

@@ -16,6 +16,10 @@ Example::
     copy_detection:         # ``fzscore batch``
       paragraph_similarity: 0.85
       flag_similarity: 0.3
+    compare:                # ``fzscore compare`` and year pairs in ``fzscore batch``
+      problem_similarity: 0.6
+      plan_similarity: 0.5
+      paragraph_similarity: 0.85
     waivers:
       - item: legislation                 # or pack:item, e.g. gangyao-2021:legislation
         reason: 本县无地方立法权
@@ -34,6 +38,7 @@ import yaml
 
 from scorer.errors import ConfigError, FzError, read_user_file
 from scorer.model import (
+    DEFAULT_COMPARE,
     DEFAULT_COPY_DETECTION,
     CheckOutcome,
     ItemResult,
@@ -48,7 +53,8 @@ CONFIG_FILENAME = ".fzscore.yaml"
 FAIL_ON_CHOICES = ("key", "missing", "never")
 FORMAT_CHOICES = ("text", "github", "markdown", "json")
 COPY_DETECTION_KEYS = ("paragraph_similarity", "flag_similarity")
-TOP_LEVEL_KEYS = ("fail_under", "fail_on", "pack", "packs", "format", "matching", "copy_detection", "waivers")
+COMPARE_KEYS = ("problem_similarity", "plan_similarity", "paragraph_similarity")
+TOP_LEVEL_KEYS = ("fail_under", "fail_on", "pack", "packs", "format", "matching", "copy_detection", "compare", "waivers")
 WAIVER_KEYS = ("item", "reason")
 
 SOURCE_DEFAULT = "默认值"
@@ -73,6 +79,7 @@ class ProjectConfig:
     format: str | None = None
     matching: Mapping[str, Any] | None = None  # validated threshold overrides
     copy_detection: Mapping[str, float] | None = None
+    compare: Mapping[str, float] | None = None
     waivers: tuple[tuple[str, str], ...] | None = None  # (item, reason)
 
 
@@ -98,6 +105,7 @@ class EffectiveSettings:
     format: Setting
     matching: Setting  # dict of overrides ({} = the packs' own thresholds)
     copy_detection: Setting  # dict: paragraph_similarity, flag_similarity
+    compare: Setting  # dict: problem_similarity, plan_similarity, paragraph_similarity
     waivers: Setting  # tuple of (item, reason)
 
     def as_dict(self) -> dict[str, Any]:
@@ -202,19 +210,28 @@ def parse_matching(where: str, value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def parse_copy_detection(where: str, value: Any) -> dict[str, float]:
+def _parse_thresholds(where: str, section: str, value: Any, keys: Sequence[str]) -> dict[str, float]:
+    """A mapping of thresholds in (0, 1] under ``section``; unknown keys are errors."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}，键 copy_detection：应为映射，实际为 {type(value).__name__}")
+        raise ConfigError(f"{where}，键 {section}：应为映射，实际为 {type(value).__name__}")
     result: dict[str, float] = {}
     for key, number in value.items():
-        if key not in COPY_DETECTION_KEYS:
-            raise ConfigError(f"{where}，键 copy_detection.{key}：未知的键{_did_you_mean(str(key), COPY_DETECTION_KEYS)}")
-        result[key] = _number(where, f"copy_detection.{key}", number, 0.0, 1.0)
+        if key not in keys:
+            raise ConfigError(f"{where}，键 {section}.{key}：未知的键{_did_you_mean(str(key), keys)}")
+        result[key] = _number(where, f"{section}.{key}", number, 0.0, 1.0)
         if result[key] == 0.0:
-            raise ConfigError(f"{where}，键 copy_detection.{key}：应大于 0")
+            raise ConfigError(f"{where}，键 {section}.{key}：应大于 0")
     return result
+
+
+def parse_copy_detection(where: str, value: Any) -> dict[str, float]:
+    return _parse_thresholds(where, "copy_detection", value, COPY_DETECTION_KEYS)
+
+
+def parse_compare(where: str, value: Any) -> dict[str, float]:
+    return _parse_thresholds(where, "compare", value, COMPARE_KEYS)
 
 
 def parse_config(data: Any, path: str) -> ProjectConfig:
@@ -247,6 +264,7 @@ def parse_config(data: Any, path: str) -> ProjectConfig:
         format=_choice(where, "format", data["format"], FORMAT_CHOICES) if "format" in data else None,
         matching=parse_matching(where, data["matching"]) if "matching" in data else None,
         copy_detection=parse_copy_detection(where, data["copy_detection"]) if "copy_detection" in data else None,
+        compare=parse_compare(where, data["compare"]) if "compare" in data else None,
         waivers=parse_waivers(where, data["waivers"]) if "waivers" in data else None,
     )
 
@@ -319,6 +337,7 @@ def effective_settings(
         format=_layer(DEFAULT_FORMAT, config.format, source, format),
         matching=_layer({}, config.matching, source, None),
         copy_detection=Setting(copy_values, copy_source),
+        compare=Setting({**DEFAULT_COMPARE, **(config.compare or {})}, source if config.compare else SOURCE_DEFAULT),
         waivers=_layer((), config.waivers, source, None),
     )
 

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 from scorer.document import build_document, load_document, raw_text_from_string
 from scorer.judge.match import Matcher
 from scorer.judge.scorecard import build_scorecard
-from scorer.model import Document, Scorecard
+from scorer.model import Document, Scorecard, SentenceFacts
 from scorer.rules import load_packs, select_packs
 from scorer.rules.thresholds import MatchingConfig
 
@@ -47,6 +47,28 @@ class Scorer:
                 analysis = self.matcher.analyse(document)
             items.extend(self.matcher.score_pack(pack, document, analysis=analysis))
         return build_scorecard(document, packs, items, warnings=warnings, waivers=self.waivers)
+
+    def sentence_facts(self, document: Document, year: int | None = None) -> dict[tuple[int, int], SentenceFacts]:
+        """Per body sentence, keyed by (start, end): the content items it bears on and its concrete markers.
+
+        Items are those of the packs chosen for ``year`` (default: the document's own year), so two
+        reports of different years can be read against the same packs (year-over-year comparison).
+        A sentence bears on an item when the matcher makes it a candidate for it (signals or similarity).
+        """
+        packs, _ = select_packs(self.packs, self.pack_choice, year if year is not None else document.meta.year)
+        analysis = self.matcher.analyse(document)
+        items: list[set[str]] = [set() for _ in analysis.sentences]
+        for pack in packs:
+            if pack.kind == "structure":
+                continue
+            for item in pack.items:
+                trace = self.matcher.trace_item(pack, item, analysis, document.meta.level)
+                for candidate in trace.candidates:
+                    items[candidate.index].add(f"{pack.id}:{item.id}")
+        return {
+            (sentence.start, sentence.end): SentenceFacts(frozenset(items[index]), analysis.substance(index))
+            for index, sentence in enumerate(analysis.sentences)
+        }
 
     def score_path(self, path: str | os.PathLike[str]) -> Scorecard:
         return self.score_document(load_document(path))

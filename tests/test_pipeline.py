@@ -116,6 +116,25 @@ def test_eval_meets_the_issue_floor(capsys, seeds):
     assert all(row["ok"] for row in data["metadata"])  # year and level right on all five
 
 
+def test_eval_slices_by_level_year_band_and_report(capsys, seeds):
+    assert main(["eval", "--gold", str(GOLD_DIR), "--format", "json", *map(str, seeds)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("per_level", "per_year_band", "per_report"):
+        assert sum(v["total"] for v in data[key].values()) == data["items"], key
+        assert sum(v["exact"] for v in data[key].values()) == round(data["exact_accuracy"] * data["items"]), key
+    assert set(data["per_level"]) == {"county", "township"}  # the seeds: four counties, one township
+    assert set(data["per_year_band"]) == {"2016–2020（2015 版纲要）", "2021–2024（2021 版纲要）"}
+    assert set(data["per_report"]) == {path.name for path in seeds}
+    assert all(row["year_ok"] and row["level_ok"] for row in data["per_report"].values())
+
+
+def test_eval_text_by_report(capsys, seeds):
+    assert main(["eval", "--gold", str(GOLD_DIR), "--by-report", *map(str, seeds)]) == 0
+    out = capsys.readouterr().out
+    assert "按层级（金标准）" in out and "按报告年度" in out and "逐份报告" in out
+    assert all(path.name in out for path in seeds)
+
+
 def test_explain_names_thresholds_roles_and_candidates(capsys, seed_by_prefix):
     assert main(["explain", str(seed_by_prefix("002")), "major_decision_procedure"]) == 0
     out = capsys.readouterr().out

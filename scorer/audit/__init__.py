@@ -1,6 +1,8 @@
 """Audit: many reports at once, and the tool checked against labels.
 
 * ``batch``         – score a folder of reports in worker processes, write pages, index and summaries;
+* ``years``         – pair reports of one body across years within a batch;
+* ``compare``       – one body's report this year against last year's (``fzscore compare``);
 * ``copydetect``    – near-duplicate paragraphs across a batch (who copied whom);
 * ``baseline``      – compare a scorecard with an earlier JSON output (``check --baseline``);
 * ``evaluate``      – agreement with gold labels (``fzscore eval``);

@@ -7,6 +7,11 @@ detection over all paragraphs -> ``index.html``, ``summary.csv``, ``summary.json
 
 A report that cannot be scored is a row with an ``error``; the others go on. Output does not
 depend on the number of processes: rows are ordered by input path, nothing records timing.
+
+When the batch holds several years of one body, each report is compared with its previous year
+(``scorer.audit.years`` plans the pairs, the same worker pool runs ``scorer.audit.compare``): one
+comparison page per pair, and the change shown in the index and summaries. ``docx`` adds a Word
+gap report per report.
 """
 
 from __future__ import annotations
@@ -22,15 +27,19 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from scorer.audit.copydetect import detect_copies
+from scorer.audit.years import plan_pairs
 from scorer.errors import FzError
 from scorer.model import (
     BatchResult,
+    CompareConfig,
     CopyDetectConfig,
     Document,
     Paragraph,
     ReportRow,
     Scorecard,
     Status,
+    YearPair,
+    YearPairs,
 )
 
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -50,6 +59,8 @@ class BatchSettings:
     matching: Mapping[str, Any] | None = None
     waivers: tuple[tuple[str, str], ...] = ()
     copy_detection: CopyDetectConfig = field(default_factory=CopyDetectConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    docx: bool = False  # also write a Word gap report per report
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class ScoredReport:
     row: ReportRow
     page_html: str | None = None
     paragraphs: tuple[str, ...] = ()
+    page_docx: bytes | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,6 +126,11 @@ def page_names(inputs: Sequence[str]) -> list[str]:
     return names
 
 
+def docx_name(page: str) -> str:
+    """The Word report's file name next to a report's page (``a.html`` -> ``a.docx``)."""
+    return f"{Path(page).stem}.docx"
+
+
 def check_output_dir(out_dir: Path, inputs: Sequence[str], pages: Sequence[str], force: bool) -> None:
     """Refuse a non-empty folder without ``force`` and any output that would replace an input."""
     if out_dir.exists() and not out_dir.is_dir():
@@ -134,11 +151,14 @@ def check_output_dir(out_dir: Path, inputs: Sequence[str], pages: Sequence[str],
             raise FzError(f"输出文件 {out_dir / name} 就是输入文件 {inputs_resolved[target]}，拒绝覆盖")
 
 
-def write_file(path: Path, content: str, encoding: str = "utf-8") -> None:
+def write_file(path: Path, content: str | bytes, encoding: str = "utf-8") -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a page."""
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding=encoding, newline="") as handle:
-        handle.write(content)
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        with open(tmp, "w", encoding=encoding, newline="") as handle:
+            handle.write(content)
     tmp.replace(path)
 
 
@@ -217,7 +237,13 @@ def score_one(task: tuple[int, str, str, datetime]) -> ScoredReport:
 
         scorecard = _WORKER["scorer"].score_path(path)
         page_html = html.format(scorecard, generated_at=generated_at)
-        return ScoredReport(index, summarise(scorecard, path, page), page_html, document_paragraphs(scorecard.document))
+        page_docx = None
+        if _WORKER["settings"].docx:
+            from scorer.render import docx
+
+            page_docx = docx.format_scorecard(scorecard, generated_at=generated_at)
+        row = summarise(scorecard, path, page)
+        return ScoredReport(index, row, page_html, document_paragraphs(scorecard.document), page_docx)
     except FzError as exc:
         return ScoredReport(index, ReportRow(path=path, page=None, error=str(exc)))
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
@@ -233,20 +259,72 @@ def score_reports(
 ) -> Iterator[ScoredReport]:
     """Yield one ScoredReport per input, as they complete (in any order)."""
     tasks = [(i, path, pages[i], generated_at) for i, path in enumerate(inputs)]
+
+    def broken(task: tuple[int, str, str, datetime]) -> ScoredReport:
+        return ScoredReport(task[0], ReportRow(path=task[1], page=None, error="内部错误：评分进程意外退出"))
+
+    yield from _run_tasks(score_one, tasks, settings, jobs, broken)
+
+
+def _run_tasks(function, tasks: Sequence[Any], settings: BatchSettings, jobs: int, broken) -> Iterator[Any]:
+    """``function(task)`` for every task, in this process or a pool of ``jobs``, as they complete.
+
+    ``function`` never raises (it turns errors into results); ``broken(task)`` stands in for the
+    result of a task whose worker process died.
+    """
     init_worker(settings)  # validates rules and packs up front (errors exit 2 before any work)
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield score_one(task)
+            yield function(task)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=init_worker, initargs=(settings,)) as pool:
-        futures = {pool.submit(score_one, task): task for task in tasks}
+        futures = {pool.submit(function, task): task for task in tasks}
         for future in as_completed(futures):
             # Drop our reference at once: a finished future holds its result (a whole page).
             task = futures.pop(future)
             try:
                 yield future.result()
             except BrokenProcessPool:
-                yield ScoredReport(task[0], ReportRow(path=task[1], page=None, error="内部错误：评分进程意外退出"))
+                yield broken(task)
+
+
+# ---------------------------------------------------------------------------------------------
+# Year pairs (runs in a worker)
+# ---------------------------------------------------------------------------------------------
+
+
+def compare_one(task: tuple[int, YearPair, datetime]) -> tuple[int, YearPair, str | None]:
+    """Compare one year pair and render its page; any error becomes the pair's ``error``."""
+    index, pair, generated_at = task
+    try:
+        from scorer.audit.compare import compare_paths
+        from scorer.render import compare as compare_page
+
+        settings: BatchSettings = _WORKER["settings"]
+        result = compare_paths(_WORKER["scorer"], pair.last, pair.this, config=settings.compare)
+        return index, pair.with_result(result), compare_page.format_html(result, generated_at=generated_at)
+    except FzError as exc:
+        return index, replace(pair, error=str(exc)), None
+    except Exception as exc:  # noqa: BLE001 - one broken pair must not stop the batch
+        return index, replace(pair, error=f"内部错误：{type(exc).__name__}: {exc}"), None
+
+
+def compare_years(
+    rows: Sequence[ReportRow], out_path: Path, reserved: Sequence[str], settings: BatchSettings, moment: datetime, jobs: int
+) -> YearPairs:
+    """Pair reports of one body across years, compare each pair and write its page."""
+    planned = plan_pairs(rows, reserved)
+    tasks = [(i, pair, moment) for i, pair in enumerate(planned.pairs)]
+    done: list[YearPair] = list(planned.pairs)
+
+    def broken(task: tuple[int, YearPair, datetime]) -> tuple[int, YearPair, None]:
+        return task[0], replace(task[1], error="内部错误：比较进程意外退出"), None
+
+    for index, pair, page in _run_tasks(compare_one, tasks, settings, jobs, broken):
+        if page is not None:
+            write_file(out_path / pair.page, page)
+        done[index] = pair
+    return YearPairs(tuple(done), planned.unpaired)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,7 +350,8 @@ def run_batch(
         raise FzError("没有找到要评分的报告文件")
     out_path = Path(out_dir)
     pages = page_names(inputs)
-    check_output_dir(out_path, inputs, pages, force)
+    word_files = [docx_name(page) for page in pages] if settings.docx else []
+    check_output_dir(out_path, inputs, [*pages, *word_files], force)
     moment = generated_at or generation_time()
     init_worker(settings)  # rules, packs and thresholds are checked before anything is written
     out_path.mkdir(parents=True, exist_ok=True)
@@ -283,8 +362,10 @@ def run_batch(
         for result in score_reports(inputs, pages, settings, moment, jobs):
             if result.page_html is not None and result.row.page:
                 write_file(out_path / result.row.page, result.page_html)
+            if result.page_docx is not None and result.row.page:
+                write_file(out_path / docx_name(result.row.page), result.page_docx)
             # Keep only what the index needs: the page is on disk now.
-            results[result.index] = replace(result, page_html=None)
+            results[result.index] = replace(result, page_html=None, page_docx=None)
             if bar is not None:
                 bar.update(1)
     finally:
@@ -302,7 +383,11 @@ def run_batch(
             row = replace(row, closest=closest.other, closest_similarity=closest.similarity)
         rows.append(row)
     rows.sort(key=lambda r: r.path)
-    batch = BatchResult(rows=tuple(rows), copies=copies, out_dir=str(out_path), generated_at=moment, settings=settings)
+    reserved = [INDEX_PAGE, SUMMARY_CSV, SUMMARY_JSON, *pages, *word_files]
+    years = compare_years(rows, out_path, reserved, settings, moment, jobs)
+    batch = BatchResult(
+        rows=tuple(rows), copies=copies, out_dir=str(out_path), generated_at=moment, settings=settings, years=years
+    )
 
     write_file(out_path / SUMMARY_JSON, summary.to_json(batch))
     write_file(out_path / SUMMARY_CSV, summary.to_csv(batch), encoding="utf-8-sig")

@@ -62,37 +62,80 @@ class BinaryCounts:
 
 
 @dataclass
-class Evaluation:
+class Tally:
+    """Agreement on one slice of the judgements (all, one item, one level, one report…)."""
+
     mention: BinaryCounts = field(default_factory=BinaryCounts)
     covered: BinaryCounts = field(default_factory=BinaryCounts)
     exact: int = 0
     total: int = 0
-    confusion: Counter = field(default_factory=Counter)  # (gold, predicted) -> n
-    per_item: dict = field(default_factory=lambda: defaultdict(lambda: {"mention": BinaryCounts(), "covered": BinaryCounts(), "exact": 0, "total": 0}))
-    metadata: list = field(default_factory=list)  # (file, field, gold, predicted)
-    disagreements: list = field(default_factory=list)  # (file, pack:item, gold, predicted)
-    unmatched: list = field(default_factory=list)  # gold rows with no scored item
+
+    def add(self, gold: str, predicted: str) -> None:
+        self.mention.add(gold in ("covered", "partial"), predicted in ("covered", "partial"))
+        self.covered.add(gold == "covered", predicted == "covered")
+        self.total += 1
+        self.exact += gold == predicted
 
     @property
     def accuracy(self) -> float:
         return self.exact / self.total if self.total else 0.0
 
+
+def year_band(year: int | None) -> str:
+    """The 纲要 period a report year falls in, with the 纲要's last year and later apart."""
+    if year is None:
+        return "年度不明"
+    if year <= 2020:
+        return "2016–2020（2015 版纲要）"
+    if year <= 2024:
+        return "2021–2024（2021 版纲要）"
+    return "2025 年及以后"
+
+
+@dataclass
+class Evaluation:
+    overall: Tally = field(default_factory=Tally)
+    confusion: Counter = field(default_factory=Counter)  # (gold, predicted) -> n
+    per_item: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    per_level: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # by the gold level
+    per_band: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # by the gold year
+    per_report: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    metadata: list = field(default_factory=list)  # (file, field, gold, predicted)
+    disagreements: list = field(default_factory=list)  # (file, pack:item, gold, predicted)
+    unmatched: list = field(default_factory=list)  # gold rows with no scored item
+
+    @property
+    def mention(self) -> BinaryCounts:
+        return self.overall.mention
+
+    @property
+    def covered(self) -> BinaryCounts:
+        return self.overall.covered
+
+    @property
+    def exact(self) -> int:
+        return self.overall.exact
+
+    @property
+    def total(self) -> int:
+        return self.overall.total
+
+    @property
+    def accuracy(self) -> float:
+        return self.overall.accuracy
+
     def add(self, row: GoldRow, predicted: str) -> None:
         key = f"{row.pack}:{row.item}"
-        mention_gold = row.status in ("covered", "partial")
-        mention_pred = predicted in ("covered", "partial")
-        self.mention.add(mention_gold, mention_pred)
-        self.covered.add(row.status == "covered", predicted == "covered")
-        self.total += 1
+        for tally in (
+            self.overall,
+            self.per_item[key],
+            self.per_level[row.level or "层级不明"],
+            self.per_band[year_band(row.year)],
+            self.per_report[row.file],
+        ):
+            tally.add(row.status, predicted)
         self.confusion[(row.status, predicted)] += 1
-        stats = self.per_item[key]
-        stats["mention"].add(mention_gold, mention_pred)
-        stats["covered"].add(row.status == "covered", predicted == "covered")
-        stats["total"] += 1
-        if row.status == predicted:
-            self.exact += 1
-            stats["exact"] += 1
-        else:
+        if row.status != predicted:
             self.disagreements.append((row.file, key, row.status, predicted))
 
 

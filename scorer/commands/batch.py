@@ -13,7 +13,11 @@ from scorer.errors import ExitCode, FzError
 EPILOG = """\
 输出目录中写入：每份报告一个 HTML 页面（<文件名>.html，重名时加 -2、-3…）、index.html（可排序、
 可筛选的总表，含评分失败的文件与疑似雷同的报告对）、summary.csv（UTF-8 带 BOM，Excel 可直接打开）
-和 summary.json。
+和 summary.json。加 --docx 时每份报告另有一个 Word 差距报告（<文件名>.docx）。
+
+逐年对比：同一主体（按报告中识别的地区/机关和层级，与文件名无关）有多个年度的报告时，每份报告与该主体
+上一个年度的报告配对比较，每对写一个对比页面（<上一年度>_vs_<本年度>.html）；总表和 summary.csv/json
+中列出分数变化、重复上一年度的问题条数和上一年度安排见成效的项数；无法配对的报告单独列出。
 
 输入：给出的文件，以及给出的目录中（不含子目录、不含隐藏文件）的所有文件。.txt .md .docx .pdf
 .html .htm 之外的文件也会尝试读取，读不了的列为失败并写明原因，其余报告照常评分。
@@ -42,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help="允许写入非空的输出目录（覆盖同名文件；隐藏文件不算；从不覆盖输入文件）"
     )
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从输入所在目录向上查找 .fzscore.yaml）")
+    parser.add_argument("--docx", action="store_true", help="每份报告另写一个 Word 差距报告（<文件名>.docx）")
     parser.add_argument(
         "--paragraph-similarity", type=float, default=None, metavar="X", help="两段视为相近的余弦相似度（默认 0.85）"
     )
@@ -67,7 +72,7 @@ def _config_start(inputs: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from scorer.audit.batch import BatchSettings, collect_inputs, run_batch
     from scorer.config import effective_settings, resolve_config
-    from scorer.model import CopyDetectConfig
+    from scorer.model import CompareConfig, CopyDetectConfig
 
     if args.jobs < 0:
         raise FzError(f"--jobs 应为非负整数，实际为 {args.jobs}")
@@ -88,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         copy_detection=CopyDetectConfig(
             paragraph_similarity=copy["paragraph_similarity"], flag_similarity=copy["flag_similarity"]
         ),
+        compare=CompareConfig.from_mapping(settings.compare.value),
+        docx=args.docx,
     )
     inputs = collect_inputs(args.inputs)
     if not inputs:
@@ -99,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"失败：{row.path}：{row.error}\n")
     if result.copies.flagged:
         sys.stderr.write(f"疑似雷同：{len(result.copies.flagged)} 对（详见 index.html）\n")
+    for pair in result.years.pairs:
+        if pair.ok:
+            sys.stderr.write(f"逐年对比：{pair.last} → {pair.this}：{pair.verdict}\n")
+        else:
+            sys.stderr.write(f"逐年对比失败：{pair.last} → {pair.this}：{pair.error}\n")
     sys.stderr.write(f"已评分 {result.scored} 份，失败 {result.failed} 份，输出目录 {result.out_dir}\n")
     if result.scored == 0:
         return ExitCode.ERROR

@@ -25,12 +25,47 @@ def write_output(text: str, output: str | None, force: bool = False) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    _write_file(Path(output), text.encode("utf-8"), force)
+
+
+def check_output_target(output: str | None, force: bool) -> None:
+    """Refuse, before any work, an output file that exists (without ``force``) or is a folder."""
+    if output in (None, "-"):
+        return
     path = Path(output)
-    if path.exists() and not force:
-        raise FzError(f"输出文件已存在：{path}（如需覆盖请加 --force）")
     if path.is_dir():
         raise FzError(f"输出路径是一个目录：{path}")
+    if path.exists() and not force:
+        raise FzError(f"输出文件已存在：{path}（如需覆盖请加 --force）")
+
+
+def check_binary_target(output: str | None, what: str = "Word 文件") -> None:
+    """Refuse, before any work, a binary output without -o or to a terminal."""
+    if output is None:
+        raise FzError(f"输出 {what}需要用 -o 指定文件名（例如 -o 报告.docx）")
+    if output == "-" and sys.stdout.isatty():
+        raise FzError(f"不能把 {what}（二进制）写到终端：请用 -o 指定文件名，或把 stdout 重定向到文件")
+
+
+def write_binary_output(data: bytes, output: str | None, force: bool = False, what: str = "Word 文件") -> None:
+    """Write a binary file (.docx) to ``output``; stdout ("-") only when it is not a terminal."""
+    check_binary_target(output, what)
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    _write_file(Path(output), data, force)
+
+
+def _write_file(path: Path, data: bytes, force: bool) -> None:
+    """Atomic write (temp file + rename); refuse an existing file without ``force``."""
+    check_output_target(str(path), force)  # again: the file may have appeared meanwhile
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -11,12 +11,14 @@ from scorer.audit.evaluate import (
     STATUSES,
     BinaryCounts,
     Evaluation,
+    Tally,
     evaluate,
     gold_for_report,
     read_gold,
 )
 from scorer.commands.common import add_pack_options
 from scorer.errors import ExitCode, InputError
+from scorer.model import LEVEL_LABELS, Level
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--per-item", action="store_true", help="列出每个项目的指标")
     parser.add_argument("--show-errors", action="store_true", help="列出每一处与金标准不一致的判断")
+    parser.add_argument("--by-report", action="store_true", help="逐份报告列出一致率及层级、年度是否识别正确")
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
@@ -47,21 +50,41 @@ def _binary(counts: BinaryCounts) -> dict:
     }
 
 
+def _slice(tally: Tally) -> dict:
+    return {
+        "mention_f1": round(tally.mention.f1, 3),
+        "covered_f1": round(tally.covered.f1, 3),
+        "exact_accuracy": round(tally.accuracy, 3),
+        "exact": tally.exact,
+        "total": tally.total,
+    }
+
+
+def _metadata_ok(result: Evaluation, file: str) -> dict[str, bool]:
+    return {key: gold == predicted for name, key, gold, predicted in result.metadata if name == file}
+
+
 def to_dict(result: Evaluation) -> dict:
     return {
-        "reports": len({m[0] for m in result.metadata}),
+        "reports": len(result.per_report),
         "items": result.total,
         "mention": _binary(result.mention),
         "covered": _binary(result.covered),
         "exact_accuracy": round(result.accuracy, 3),
         "confusion": {g: {p: result.confusion.get((g, p), 0) for p in STATUSES} for g in STATUSES},
         "metadata": [{"file": f, "field": k, "gold": g, "predicted": p, "ok": g == p} for f, k, g, p in result.metadata],
+        "per_level": {key: _slice(v) for key, v in sorted(result.per_level.items())},
+        "per_year_band": {key: _slice(v) for key, v in sorted(result.per_band.items())},
+        "per_report": {
+            key: {**_slice(v), **{f"{k}_ok": ok for k, ok in _metadata_ok(result, key).items()}}
+            for key, v in sorted(result.per_report.items())
+        },
         "per_item": {
             key: {
-                "mention_f1": round(v["mention"].f1, 3),
-                "covered_f1": round(v["covered"].f1, 3),
-                "exact": v["exact"],
-                "total": v["total"],
+                "mention_f1": round(v.mention.f1, 3),
+                "covered_f1": round(v.covered.f1, 3),
+                "exact": v.exact,
+                "total": v.total,
             }
             for key, v in sorted(result.per_item.items())
         },
@@ -69,8 +92,15 @@ def to_dict(result: Evaluation) -> dict:
     }
 
 
-def format_text(result: Evaluation, per_item: bool, show_errors: bool) -> str:
-    lines = [f"评估：{len({m[0] for m in result.metadata})} 份报告，{result.total} 个项目判断"]
+def _slice_line(label: str, tally: Tally, width: int = 26) -> str:
+    return (
+        f"  {label:<{width}} 提及 F1 {tally.mention.f1:.3f}  覆盖 F1 {tally.covered.f1:.3f}"
+        f"  一致率 {tally.accuracy:.3f}（{tally.exact}/{tally.total}）"
+    )
+
+
+def format_text(result: Evaluation, per_item: bool, show_errors: bool, by_report: bool = False) -> str:
+    lines = [f"评估：{len(result.per_report)} 份报告，{result.total} 个项目判断"]
     for label, counts in (("提及（已覆盖/部分 vs 未覆盖）", result.mention), ("覆盖（已覆盖 vs 其他）", result.covered)):
         lines.append(
             f"  {label}：精确率 {counts.precision:.3f}  召回率 {counts.recall:.3f}  F1 {counts.f1:.3f}"
@@ -86,22 +116,40 @@ def format_text(result: Evaluation, per_item: bool, show_errors: bool) -> str:
     )
     for file, key, gold, predicted in wrong_meta:
         lines.append(f"    {file} {key}: 金标准 {gold}，识别为 {predicted}")
+    lines.append("按层级（金标准）：")
+    for key, tally in sorted(result.per_level.items(), key=lambda kv: LEVEL_ORDER.get(kv[0], 99)):
+        label = LEVEL_LABELS.get(Level(key), key) if key in LEVEL_ORDER else key
+        lines.append(_slice_line(f"{label}（{len([r for r in result.per_report if _report_level(result, r) == key])} 份）", tally))
+    lines.append("按报告年度：")
+    for key, tally in sorted(result.per_band.items()):
+        lines.append(_slice_line(key, tally))
     lines.append("混淆矩阵（行 = 金标准，列 = 评分结果）：")
     width = max(len(s) for s in STATUSES) + 2
     lines.append(" " * width + "".join(s.rjust(width) for s in STATUSES))
     for gold in STATUSES:
         lines.append(gold.ljust(width) + "".join(str(result.confusion.get((gold, p), 0)).rjust(width) for p in STATUSES))
+    if by_report:
+        lines.append("逐份报告（层级、年度识别是否正确）：")
+        for key, tally in sorted(result.per_report.items()):
+            checks = _metadata_ok(result, key)
+            marks = " ".join(f"{'年度' if k == 'year' else '层级'}{'✔' if ok else '✘'}" for k, ok in sorted(checks.items(), reverse=True))
+            lines.append(_slice_line(key, tally, width=30) + f"  {marks}")
     if per_item:
         lines.append("逐项（提及 F1 / 覆盖 F1 / 一致数）：")
         for key, stats in sorted(result.per_item.items()):
-            lines.append(
-                f"  {key:<48} {stats['mention'].f1:.2f}  {stats['covered'].f1:.2f}  {stats['exact']}/{stats['total']}"
-            )
+            lines.append(f"  {key:<48} {stats.mention.f1:.2f}  {stats.covered.f1:.2f}  {stats.exact}/{stats.total}")
     if show_errors:
         lines.append("不一致的判断：")
         for file, key, gold, predicted in result.disagreements:
             lines.append(f"  {file}  {key}: 金标准 {gold} → 评分 {predicted}")
     return "\n".join(lines) + "\n"
+
+
+LEVEL_ORDER = {level.value: index for index, level in enumerate(Level)}
+
+
+def _report_level(result: Evaluation, file: str) -> str | None:
+    return next((gold for name, key, gold, _ in result.metadata if name == file and key == "level"), None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,5 +168,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(format_text(result, args.per_item, args.show_errors))
+        sys.stdout.write(format_text(result, args.per_item, args.show_errors, args.by_report))
     return ExitCode.OK

@@ -6,7 +6,13 @@ import argparse
 import json
 import sys
 
-from scorer.commands.common import add_pack_options, write_output
+from scorer.commands.common import (
+    add_pack_options,
+    check_binary_target,
+    check_output_target,
+    write_binary_output,
+    write_output,
+)
 from scorer.errors import ExitCode, FzError
 
 
@@ -14,11 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "score",
         help="为报告评分（逐项给出覆盖情况与证据）",
-        description="为法治政府建设年度报告评分。text 格式输出中文摘要；json 为机器接口；html 为自包含的差距报告。"
-        "摘要与进度写到 stderr，机器输出写到 stdout 或 -o 指定的文件。",
+        description="为法治政府建设年度报告评分。text 格式输出中文摘要；json 为机器接口；html 为自包含的差距报告；"
+        "docx 为 Word 格式的差距报告（须用 -o 指定文件名）。摘要与进度写到 stderr，机器输出写到 stdout 或 -o 指定的文件。",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT", help="报告文件（.txt .md .docx .pdf .html）")
-    parser.add_argument("--format", choices=("text", "json", "html"), default="text", help="输出格式（默认 text）")
+    parser.add_argument("--format", choices=("text", "json", "html", "docx"), default="text", help="输出格式（默认 text）")
     parser.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认 stdout）；已存在时需 --force")
     parser.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件")
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从报告所在目录向上查找 .fzscore.yaml）")
@@ -43,8 +49,11 @@ def build_scorer(args: argparse.Namespace, report: str):
 def run(args: argparse.Namespace) -> int:
     from scorer.render import json_format, text
 
-    if args.format == "html" and len(args.reports) > 1:
-        raise FzError("html 格式一次只能输出一份报告；多份报告请用 fzscore batch")
+    if args.format in ("html", "docx") and len(args.reports) > 1:
+        raise FzError(f"{args.format} 格式一次只能输出一份报告；多份报告请用 fzscore batch")
+    if args.format == "docx":
+        check_binary_target(args.output)  # before any work: a Word file never goes to a terminal
+    check_output_target(args.output, args.force)
     scorer = build_scorer(args, args.reports[0])
     cards = [scorer.score_path(path) for path in args.reports]
     if args.format == "json":
@@ -59,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         from scorer.render import html
 
         write_output(html.format(cards[0]), args.output, args.force)
+        sys.stderr.write(text.format(cards[0]))
+    elif args.format == "docx":
+        from scorer.render import docx
+
+        write_binary_output(docx.format_scorecard(cards[0]), args.output, args.force)
         sys.stderr.write(text.format(cards[0]))
     else:
         write_output("\n".join(text.format(c) for c in cards), args.output, args.force)

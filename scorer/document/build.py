@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 from scorer.document import metadata as meta
 from scorer.document import roles as role_rules
 from scorer.document import segment
+from scorer.document.reflow import reflow
 from scorer.document.segment import LineSpan
 from scorer.model import (
     Document,
@@ -73,7 +74,10 @@ _ORG_TOKEN = re.compile(
 _ATTACHMENT = re.compile(r"^附(?:件|表)?\s*\d*\s*[:：]|^附(?:件|表)\s*\d*$|^附(?:件|表)\s*\d+")
 _FORMULA = re.compile(r"^(?:专此|特此)(?:报告|汇报)|^以上(?:报告|汇报)|^妥否|^请审阅|^请予审议")
 _CLOSING_NOTE = re.compile(r"^[(（](?:此件|联系人|本件|信息公开|公开方式)[^)）]{0,40}[)）]$")
-_DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
+# 发文字号, alone or with the 签发人 of an upward report on the same line: "某府〔2025〕28号 签发人:某某".
+_DOCUMENT_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号(?:\s*签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{2,20})?$"
+)
 _FINAL_PUNCT = frozenset("。!?！？”’」』)）…")
 
 
@@ -590,6 +594,7 @@ def _residue(lines: list[_Line]) -> tuple[Residue, ...]:
 
 def build_document(raw: RawText) -> Document:
     """Structure a normalised report text: metadata, preamble, section tree with roles, closing."""
+    raw = reflow(raw)
     text = raw.text
     layout = _layout(text)
     lines = layout.lines
@@ -622,7 +627,7 @@ def build_document(raw: RawText) -> Document:
             _assign_roles(roots, year.year)
 
     body = meta.find_body(title, opening, signer)
-    level = meta.infer_level(body, addressee, text)
+    level = meta.infer_level(body, addressee, text, opening)
     metadata = Metadata(
         title=title,
         jurisdiction=body.name if body else None,
@@ -642,6 +647,9 @@ def build_document(raw: RawText) -> Document:
     closing = [_paragraph(text, lines[i], Role.CLOSING) for i in layout.closing]
     sections = tuple(_freeze(node, (), str(i)) for i, node in enumerate(roots, 1))
 
+    truncated = _truncated(layout, sections, lines)
+    if truncated:
+        metadata = replace(metadata, truncated=True)
     warnings = list(raw.warnings)
     warnings.extend(_warnings(metadata, layout, sections, lines))
     return Document(
@@ -671,11 +679,17 @@ def _warnings(metadata: Metadata, layout: _Layout, sections: tuple[Section, ...]
         found.append("未能识别报告主体（地区或机关名称）。")
     if metadata.level is None:
         found.append("未能判断政府层级（省、市、县、乡镇或部门）。")
-    if layout.date is None and not layout.signer and layout.body:
-        last = lines[layout.body[-1]].text
-        if last[-1] not in _FINAL_PUNCT or _ends_with_heading(sections, lines[layout.body[-1]]):
-            found.append("文本似乎不完整：结尾没有句末标点，也没有落款和日期。")
+    if metadata.truncated:
+        found.append("文本似乎不完整（被截断）：结尾没有句末标点，也没有落款和日期；缺少的部分按“未覆盖”计。")
     return found
+
+
+def _truncated(layout: _Layout, sections: tuple[Section, ...], lines: list[_Line]) -> bool:
+    """Whether the text stops mid-way: no signature or date, and the last line is cut or a bare heading."""
+    if layout.date is not None or layout.signer or not layout.body:
+        return False
+    last = lines[layout.body[-1]]
+    return last.text[-1] not in _FINAL_PUNCT or _ends_with_heading(sections, last)
 
 
 def _ends_with_heading(sections: tuple[Section, ...], line: _Line) -> bool:

@@ -113,6 +113,7 @@ _BARE_DEPARTMENT = re.compile(rf"{_BOUNDARY}([省市县区州][\u4e00-\u9fff]{{2
 # A central ministry or agency has no place in its name: "司法部2023年……", "生态环境部关于……".
 _MINISTRY = re.compile(rf"^\s*((?:国家)?{_NAME_CHAR}{{2,10}}?(?:部|总局|委员会|署))(?=\s*(?:(?:19|20)\d{{2}}|关于))")
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+_UNIT_BELOW_GOVERNMENT = re.compile(rf"(?:人民)?政府\s*({_NAME_CHAR}{{2,7}}?(?:街道|镇|乡|苏木))(?:办事处|人民政府)?")
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ def _department_after(fragment: str, end: int, party_context: bool) -> str | Non
     tail = match.group(1)
     if tail.startswith(("人民政府办公室", "政府办公室")):
         return tail
-    if tail[0] in _STOP or "人民政府" in tail or "政府" in tail:
+    # A tail that starts with a stop character runs into the words around the name ("在十堰市委");
+    # 人 is the exception that starts real departments (人力资源和社会保障局, 人民防空办公室).
+    if (tail[0] in _STOP and tail[0] != "人") or "政府" in tail:
         return None
     if party_context and tail.endswith("委员会"):
         return None  # 中共××县委员会 is the party committee, not a department
@@ -144,8 +147,9 @@ def _department_after(fragment: str, end: int, party_context: bool) -> str | Non
 def body_name(fragment: str) -> BodyName | None:
     """The first reporting body named in ``fragment`` (a title, an opening clause, a signature)."""
     party_context = bool(re.search(r"中共|中国共产党|党委|党组", fragment))
-    # Blank out the party prefix (same length, so nothing else moves) so it is not read as a name.
-    fragment = re.sub(r"中国共产党|中共", lambda m: " " * len(m.group(0)), fragment)
+    # Blank out the party prefix and the titles of documents (a place in 《东莞市…工作要点》 is not the
+    # reporting body), keeping lengths so nothing else moves.
+    fragment = re.sub(r"中国共产党|中共|《[^《》]{0,80}》", lambda m: " " * len(m.group(0)), fragment)
     ministry = None if party_context else _MINISTRY.match(fragment)
     if ministry:
         return BodyName(place="", department=ministry.group(1))
@@ -155,8 +159,12 @@ def body_name(fragment: str) -> BodyName | None:
         return BodyName(place="", department=bare.group(1))
     if not match:
         return None
-    place = match.group(1)
-    return BodyName(place=place, department=_department_after(fragment, match.end(1), party_context))
+    place, end = match.group(1), match.end(1)
+    # "鲤城区人民政府金龙街道办事处", "某县人民政府某镇人民政府": the body is the unit after the government.
+    below = _UNIT_BELOW_GOVERNMENT.match(fragment, end)
+    if below:
+        place, end = place + below.group(1), below.end(1)
+    return BodyName(place=place, department=_department_after(fragment, end, party_context))
 
 
 def _units(place: str) -> list[tuple[str, str]]:
@@ -201,9 +209,60 @@ def _county_level_city(city: str, addressee: str | None, text: str) -> bool:
     return county_cues > city_cues
 
 
-def infer_level(name: BodyName | None, addressee: str | None, text: str) -> Level | None:
-    """Government level from the body's name, with cues from the addressee and the text for 市."""
-    if name is not None and name.department:
+# The subject of the opening sentence, once the time ("2023年,") and the superior's guidance
+# ("在市委、市政府的正确领导下,") are set aside, is how the body names itself: 我局, 省卫生健康委,
+# 海关总署, 市政府, 全省各级行政机关, 我街道.
+_TIME_LEAD = re.compile(r"^\s*(?:(?:(?:19|20)\d{2}\s*年(?:度)?(?:以来|来)?|今年以来|一年来|过去的?一年(?:里|来)?)\s*[,，]?\s*)?")
+_GUIDANCE = re.compile(r"^(?:在|坚持在)[^。;；]{0,80}?(?:领导|指导|指引|引领|关心|支持|带领|统筹|部署)下?\s*[,，]\s*")
+_DEPARTMENT_SUBJECT = re.compile(
+    r"^(?:[我本](?:局|厅|委|办|署|部|院|中心)"
+    r"|(?:[省市县区州盟旗]|国家)?(?!人民政府|政府|党)[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|委|办公室|办|总署|署|部)"
+    r"(?=在|坚持|深入|认真|全面|紧紧|始终|以|把|按照|围绕|聚焦|牢固|持续|扎实|立足|紧扣|结合|着力|切实|积极|严格|不断|进一步|对|将|[,，]))"
+)
+# A 委/办 right after a one-character place is the party committee or its office (市委, 县委办), not a department.
+_PARTY_SUBJECT = re.compile(r"^[省市县区州镇乡党工][委]|^[省市县区州]委办|^全[省市县区]")
+_GOVERNMENT_SUBJECT = (
+    (Level.PROVINCE, re.compile(r"^(?:[我全本]省|省(?:人民)?政府|(?:[我全本]|自治)区(?:人民)?政府?各级)")),
+    (Level.CITY, re.compile(r"^(?:[我全本]市|市(?:人民)?政府|[我全本]州|州(?:人民)?政府)")),
+    (Level.COUNTY, re.compile(r"^(?:[我全本][县区旗]|[县区旗](?:人民)?政府)")),
+    (Level.TOWNSHIP, re.compile(r"^(?:[我全本](?:镇|乡|街道|街)|(?:镇|乡)(?:人民)?政府|街道(?:办事处|党工委)?)")),
+)
+
+
+def opening_subject(opening: str | None) -> str:
+    """The start of the opening sentence's subject (about 20 characters), time and guidance set aside."""
+    if not opening:
+        return ""
+    clause = opening_clause(opening)
+    clause = clause[_TIME_LEAD.match(clause).end() :]
+    for _ in range(2):  # "在……领导下,在……指导下,"
+        guidance = _GUIDANCE.match(clause)
+        if guidance is None:
+            break
+        clause = clause[guidance.end() :]
+    return clause[:20]
+
+
+def level_of_subject(subject: str) -> Level | None:
+    """Level from how the opening sentence names the reporting body (see ``opening_subject``)."""
+    if not subject:
+        return None
+    if _DEPARTMENT_SUBJECT.match(subject) and not _PARTY_SUBJECT.match(subject):
+        return Level.DEPARTMENT
+    for level, pattern in _GOVERNMENT_SUBJECT:
+        if pattern.match(subject):
+            return level
+    return None
+
+
+def infer_level(name: BodyName | None, addressee: str | None, text: str, opening: str | None = None) -> Level | None:
+    """Government level from the body's name and the opening sentence's subject, with cues for 市.
+
+    A department is a department at any level (县教育局, 省卫生健康委, 海关总署): a department name in
+    the title or a department subject in the opening ("我局……") outweighs a place named in the title.
+    """
+    subject = level_of_subject(opening_subject(opening))
+    if (name is not None and name.department) or subject is Level.DEPARTMENT:
         return Level.DEPARTMENT
     if name is not None and name.place:
         units = _units(name.place)
@@ -221,7 +280,7 @@ def infer_level(name: BodyName | None, addressee: str | None, text: str) -> Leve
                 if any(s in ("市", "州", "自治州", "盟", "地区") for _, s in units[:-1]):
                     return Level.COUNTY  # 延边州珲春市, 十堰市丹江口市
                 return Level.COUNTY if _county_level_city(unit_name, addressee, text) else Level.CITY
-    return _level_from_self_reference(text)
+    return subject or _level_from_self_reference(text)
 
 
 def _level_from_self_reference(text: str) -> Level | None:

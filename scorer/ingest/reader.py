@@ -11,6 +11,7 @@ from typing import Callable
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, Extraction
 from scorer.ingest.normalize import line_of_span, normalize_pieces
+from scorer.ingest.script import to_simplified
 from scorer.model import RawText, SourceInfo
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # far above any real report; guards against reading a disk image
@@ -134,6 +135,9 @@ def read_report(path: str | os.PathLike[str]) -> RawText:
     text, offsets = normalize_pieces(pieces)
     if not text:
         raise InputError(f"文件中没有可读的文字（内容为空或只有空白）：{display}")
+    text, converted = to_simplified(text)
+    if converted:
+        warnings.append(f"报告用繁体字书写（{converted} 字），已转为简体字识别；引用的原文以简体显示")
 
     hints: dict[int, int] = {}
     for heading in extraction.headings:

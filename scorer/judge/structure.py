@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from scorer.document import roles
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
-from scorer.model import Document, ItemResult, Role, Section, Sentence, Status
+from scorer.judge.substance import DOCUMENT, substance_markers
+from scorer.model import (
+    Document,
+    ItemResult,
+    Paragraph,
+    Role,
+    Section,
+    Sentence,
+    Status,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.rules import Item, Pack
@@ -24,6 +33,19 @@ CAUSE_CUE = re.compile(r"原因|由于|根源|源于|缘于|归根|客观上|主
 FIRST_RESPONSIBLE_CUE = re.compile(
     r"第一责任人|主要负责(人|同志).{0,12}(职责|履职|法治|亲自)|述法"
     r"|[省市县区镇乡旗]长.{0,4}(任|为|担任)(组长|主任)|(书记|[省市县区镇乡旗]长).{0,6}亲自"
+)
+# The principal leaders' own part in the work: who (主要负责人, 书记, 县长…) and how (亲自, 带头, 述法…).
+LEADER_CUE = re.compile(
+    r"第一责任人|(?:党政|主要)负责(?:人|同志)|主要领导|一把手|四个亲自|述法"
+    r"|(?:书记|[省市县区镇乡旗州]长|局长|厅长|主任)(?:带头|亲自|主持|专题|多次|先后|认真|切实|坚持)"
+    r"|亲自(?:部署|过问|协调|督办|推动|研究|抓)"
+)
+# What the leaders did, concretely, when no figure says it.
+LEADER_ACT = re.compile(r"主持召开|专题研究|听取|带头|述法|批示|督办|部署|旁听|讲授|授课|出庭")
+# An enumerated point of its own led by the duty: "一是压紧压实第一责任人责任。", "2.履行第一责任人职责".
+DEDICATED_POINT = re.compile(
+    r"^(?:[一二三四五六七八九十]是|\d{1,2}[.、]|[(（]\d{1,2}[)）])[^。,，;；]{0,20}"
+    r"(?:第一责任人|(?:党政)?主要负责(?:人|同志)(?:履职|职责|责任))"
 )
 # Figures with units (not years, not section numbers): what "数据支撑" means in the checklist.
 FIGURE_WITH_UNIT = re.compile(
@@ -137,6 +159,34 @@ def shortcomings_with_causes(document: Document, params: Mapping[str, object]) -
     return CheckOutcome(Status.PARTIAL, "列出了问题，但未分析原因", tuple(sentences[:2]))
 
 
+def _action_paragraphs(document: Document) -> list[Paragraph]:
+    """Body paragraphs of the parts that report the year's work (preamble, 成效, 第一责任人, other)."""
+    found = [p for p in document.preamble if any(not s.is_heading for s in p.sentences)]
+    for section in document.walk_sections():
+        found.extend(p for p in section.paragraphs if any(s.role.counts_as_action for s in p.sentences))
+    return found
+
+
+def _substantial_passage(document: Document) -> tuple[Sentence, ...]:
+    """Sentences showing the principal leaders' own work: a point of its own, or a passage of two or more.
+
+    A point of its own is an enumerated point led by the duty ("一是压紧压实第一责任人责任。……");
+    a passage is two or more sentences of one paragraph about the leaders' own acts, one of them concrete.
+    """
+    year = document.meta.year
+    for paragraph in _action_paragraphs(document):
+        body = [s for s in paragraph.sentences if s.role.counts_as_action and not s.is_heading]
+        for sentence in body:
+            if DEDICATED_POINT.match(sentence.text):
+                return (sentence,)
+        about_leaders = [s for s in body if LEADER_CUE.search(s.text)]
+        if len(about_leaders) >= 2 and any(
+            substance_markers(s.text, year) or LEADER_ACT.search(s.text) for s in about_leaders
+        ):
+            return tuple(about_leaders[:2])
+    return ()
+
+
 @register("first_responsible_part")
 def first_responsible_part(document: Document, params: Mapping[str, object]) -> CheckOutcome:
     sections = [s for s in document.walk_sections() if s.role is Role.FIRST_RESPONSIBLE]
@@ -144,6 +194,9 @@ def first_responsible_part(document: Document, params: Mapping[str, object]) -> 
         return CheckOutcome(
             Status.COVERED, f"有专门部分：{sections[0].heading}", (_heading_sentence(document, sections[0]),)
         )
+    passage = _substantial_passage(document)
+    if passage:
+        return CheckOutcome(Status.COVERED, "有专门的要点或成段文字写主要负责人履职的具体事项", passage)
     mentions = [s for s in document.sentences() if FIRST_RESPONSIBLE_CUE.search(s.text) and s.role is not Role.CLOSING]
     if mentions:
         return CheckOutcome(Status.PARTIAL, "仅顺带提及第一责任人职责，没有专门部分", tuple(mentions[:2]))
@@ -220,6 +273,9 @@ def year_consistency(document: Document, params: Mapping[str, object]) -> CheckO
     evidence = _title_sentence(document)
     if conflicts:
         return CheckOutcome(Status.PARTIAL, "；".join(conflicts), evidence)
+    if not title_years and not _plan_years(document):
+        # With neither a title year nor a plan year there is nothing to check the body's year against.
+        return CheckOutcome(Status.PARTIAL, f"只有正文写明 {year} 年，没有标题或下一年度安排的年度可以核对", evidence)
     return CheckOutcome(Status.COVERED, f"标题、正文与下一年度安排的年度一致（{year} 年）", evidence)
 
 
@@ -294,6 +350,10 @@ def quantitative_evidence(document: Document, params: Mapping[str, object]) -> C
         return CheckOutcome(Status.COVERED, reason, tuple(shown[:2]))
     if backed_share >= partial_share:
         return CheckOutcome(Status.PARTIAL, reason, tuple(shown[:2]))
+    # Some backing anywhere (a figure, a named document or law) is more than none at all.
+    named = next((s for leaf in leaves for s in _body_sentences(leaf) if DOCUMENT.search(s.text)), None)
+    if shown or named is not None:
+        return CheckOutcome(Status.PARTIAL, reason + "；只有零星的数据或文件", tuple(shown[:2]) or (named,))  # type: ignore[arg-type]
     return CheckOutcome(Status.MISSING, reason, tuple(shown[:2]))
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from scorer.errors import ConfigError
+from scorer.model.compare import YearPairs
 
 # ---------------------------------------------------------------------------------------------
 # Copy detection (scorer.audit.copydetect)
@@ -184,6 +185,7 @@ class BatchResult:
     out_dir: str
     generated_at: datetime
     settings: Any  # scorer.audit.batch.BatchSettings: how the reports were scored
+    years: YearPairs = field(default_factory=YearPairs)  # reports of one body across years
 
     @property
     def scored(self) -> int:

@@ -112,6 +112,7 @@ class Metadata:
     date: str | None = None  # date of writing (落款日期), ISO yyyy-mm-dd
     addressee: str | None = None  # 主送机关, e.g. 柳州市人民政府
     signer: str | None = None  # 落款单位
+    truncated: bool = False  # the text stops mid-way (no final punctuation, signature or date): a cut-off copy
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,11 @@ class CheckOutcome:
     regressed: bool = False  # the baseline comparison found something worse
     fail_on_regression: bool = False
     reasons: tuple[str, ...] = field(default=())  # Chinese, one line each; empty when passed
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """What the matcher sees in one sentence: the content items it bears on and its concrete markers."""
+
+    items: frozenset[str] = frozenset()  # "pack:item"
+    substance: tuple[str, ...] = ()  # figures with units, 《文件》, dates (as in Evidence.substance)

@@ -126,6 +126,29 @@ class IndexRow:
     similarity: str
     similarity_sort: str
     flagged: bool
+    # Year over year (empty when the report has no previous year in the batch)
+    compare_href: str | None = None
+    score_change: str = ""
+    score_change_sort: str = ""
+    repeated: str = ""
+    plans: str = ""
+    plans_sort: str = ""
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    name: str
+    href: str | None  # its page, when it was scored
+    file: str
+
+
+@dataclass(frozen=True)
+class YearPairView:
+    last: ReportLink
+    this: ReportLink
+    compare_href: str | None
+    verdict: str
+    error: str | None
 
 
 @dataclass(frozen=True)
@@ -185,6 +208,10 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         row = by_path.get(path) if path else None
         return page_href(row.page) if row is not None and row.page else None
 
+    def link(path: str) -> ReportLink:
+        row = by_path.get(path)
+        return ReportLink(_display_name(row) if row else path, href_of(path), PurePath(path).name)
+
     rows = []
     failed = []
     for row in batch.rows:
@@ -192,6 +219,8 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
             failed.append(FailedRow(row.path, row.error or ""))
             continue
         closest = by_path.get(row.closest) if row.closest else None
+        previous = batch.years.previous_of(row.path)
+        compared = previous is not None and previous.ok
         rows.append(
             IndexRow(
                 href=page_href(row.page or ""),
@@ -210,8 +239,19 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
                 similarity=percent(row.closest_similarity) if row.closest else "—",
                 similarity_sort=f"{row.closest_similarity:.4f}" if row.closest_similarity is not None else "",
                 flagged=row.path in flagged_paths,
+                compare_href=page_href(previous.page) if compared else None,
+                score_change=f"{previous.score_change:+.1f}" if compared else "",
+                score_change_sort=f"{previous.score_change:.4f}" if compared else "",
+                repeated=f"{previous.repeated_problems}/{previous.problem_statements}" if compared else "",
+                plans=f"{previous.plans_followed}/{previous.plan_points}" if compared else "",
+                plans_sort=f"{previous.plans_followed / previous.plan_points:.4f}" if compared and previous.plan_points else "",
             )
         )
+    year_pairs = []
+    for pair in batch.years.pairs:
+        compare_href = page_href(pair.page) if pair.ok else None
+        year_pairs.append(YearPairView(link(pair.last), link(pair.this), compare_href, pair.verdict or "", pair.error))
+    unpaired = tuple(FailedRow(item.path, item.reason) for item in batch.years.unpaired)
     pairs = []
     for pair in batch.copies.flagged:
         row_a, row_b = by_path.get(pair.a), by_path.get(pair.b)
@@ -234,6 +274,8 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "rows": tuple(rows),
         "failed": tuple(failed),
         "pairs": tuple(pairs),
+        "year_pairs": tuple(year_pairs),
+        "unpaired": unpaired,
         "pairs_total": batch.copies.flagged_total,
         "total": len(batch.rows),
         "scored": batch.scored,

@@ -16,7 +16,7 @@ from scorer.model import Evidence, ItemResult, Review, Scorecard, Section
 from scorer.render.review import latest, review_counts, review_dict
 
 
-def _evidence(evidence: Evidence) -> dict[str, Any]:
+def evidence_dict(evidence: Evidence) -> dict[str, Any]:
     return {
         "text": evidence.text,
         "start": evidence.start,
@@ -42,9 +42,9 @@ def _item(item: ItemResult) -> dict[str, Any]:
         "weight": item.weight,
         "key": item.key,
         "reason": item.reason,
-        "evidence": [_evidence(e) for e in item.evidence],
+        "evidence": [evidence_dict(e) for e in item.evidence],
         "parts": [
-            {"id": p.id, "title": p.title, "status": p.status.value, "evidence": [_evidence(e) for e in p.evidence]}
+            {"id": p.id, "title": p.title, "status": p.status.value, "evidence": [evidence_dict(e) for e in p.evidence]}
             for p in item.parts
         ],
         "advice": item.advice,
@@ -83,6 +83,7 @@ def to_dict(
             "date": meta.date,
             "addressee": meta.addressee,
             "signer": meta.signer,
+            "truncated": meta.truncated,
         },
         "packs": [p.id for p in scorecard.packs],
         "pack_scores": [{"id": p.id, "title": p.title, "version": p.version, "score": p.score} for p in scorecard.packs],

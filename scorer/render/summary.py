@@ -21,7 +21,7 @@ from scorer.render.clock import iso_utc
 from scorer.render.review import STATUS_WORD, latest, review_dict, review_line
 
 if TYPE_CHECKING:  # pragma: no cover
-    from scorer.model import BatchResult, ReportRow
+    from scorer.model import BatchResult, ReportRow, YearPair
 
 SUMMARY_SCHEMA_VERSION = "1.0"
 LIST_SEPARATOR = "; "
@@ -46,6 +46,14 @@ CSV_COLUMNS = (
     "closest_similarity",
     "sha256",
     "error",
+    # Year over year: the comparison with the same body's report of the previous year in the batch.
+    "previous",
+    "score_change",
+    "repeated_problems",
+    "plans_followed",
+    "plan_points",
+    "recycled_paragraphs",
+    "compare_page",
 )
 REVIEW_COLUMNS = ("reviewed", "reviews")  # added when reviews are given
 ITEM_COLUMNS = (
@@ -67,7 +75,24 @@ ITEM_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def row_dict(row: "ReportRow") -> dict[str, Any]:
+def pair_dict(pair: "YearPair") -> dict[str, Any]:
+    return {
+        "last": pair.last,
+        "this": pair.this,
+        "page": pair.page if pair.ok else None,
+        "score_change": pair.score_change,
+        "repeated_problems": pair.repeated_problems,
+        "problem_statements": pair.problem_statements,
+        "plans_followed": pair.plans_followed,
+        "plan_points": pair.plan_points,
+        "recycled_paragraphs": pair.recycled,
+        "verdict": pair.verdict,
+        "warnings": list(pair.warnings),
+        "error": pair.error,
+    }
+
+
+def row_dict(row: "ReportRow", previous: "YearPair | None" = None) -> dict[str, Any]:
     return {
         "file": row.path,
         "page": row.page,
@@ -93,6 +118,7 @@ def row_dict(row: "ReportRow") -> dict[str, Any]:
         "warnings": list(row.warnings),
         "sha256": row.sha256,
         "closest": {"file": row.closest, "similarity": row.closest_similarity} if row.closest else None,
+        "previous_year": pair_dict(previous) if previous else None,
     }
 
 
@@ -115,7 +141,9 @@ def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[
             "flagged_pairs_total": batch.copies.flagged_total,
             "max_listed_pairs": config.max_listed_pairs,
         },
-        "reports": [row_dict(row) for row in batch.rows],
+        "reports": [row_dict(row, batch.years.previous_of(row.path)) for row in batch.rows],
+        "year_pairs": [pair_dict(pair) for pair in batch.years.pairs],
+        "unpaired": [{"file": item.path, "reason": item.reason} for item in batch.years.unpaired],
         "similar_pairs": [
             {
                 "a": pair.a,
@@ -163,7 +191,8 @@ def _cell(value: Any) -> str:
     return text
 
 
-def csv_row(row: "ReportRow") -> list[str]:
+def csv_row(row: "ReportRow", previous: "YearPair | None" = None) -> list[str]:
+    compared = previous is not None and previous.ok
     values = {
         "file": row.path,
         "page": row.page,
@@ -185,6 +214,13 @@ def csv_row(row: "ReportRow") -> list[str]:
         "closest_similarity": row.closest_similarity,
         "sha256": row.sha256,
         "error": row.error,
+        "previous": previous.last if previous else None,
+        "score_change": previous.score_change if compared else None,
+        "repeated_problems": previous.repeated_problems if compared else None,
+        "plans_followed": previous.plans_followed if compared else None,
+        "plan_points": previous.plan_points if compared else None,
+        "recycled_paragraphs": previous.recycled if compared else None,
+        "compare_page": previous.page if compared else None,
     }
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
@@ -195,7 +231,7 @@ def to_csv(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS + (REVIEW_COLUMNS if reviews is not None else ()))
     for row in batch.rows:
-        cells = csv_row(row)
+        cells = csv_row(row, batch.years.previous_of(row.path))
         if reviews is not None:
             reviewed = sorted(latest(reviews.get(row.path, ())).values())
             cells += [_cell(len(reviewed)), _cell([f"{r.key} {review_line(r)}" for r in reviewed])]

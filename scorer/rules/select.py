@@ -44,7 +44,15 @@ def select_packs(packs: Mapping[str, Pack], choice: str, year: int | None) -> tu
                     warnings.append(f"{year} 年度适用多个规则包，按 {chosen.id} 评分（另有 {others}，可用 --pack 指定）")
             else:
                 chosen = min(candidates, key=lambda pack: (_year_distance(pack, year), pack.id))
-                warnings.append(f"报告年度 {year} 不在任何规则包的适用年度内，按《{chosen.title}》评分")
+                if chosen.years_to is not None and year > chosen.years_to:
+                    # Reports on a year after the newest 纲要's period: no successor has been published
+                    # (or loaded as a pack) yet, so the newest one still sets the tasks.
+                    warnings.append(
+                        f"报告年度 {year} 年已超出《{chosen.title}》的实施期（{chosen.years_label}）；"
+                        f"尚无新一期纲要，仍按该纲要评分"
+                    )
+                else:
+                    warnings.append(f"报告年度 {year} 不在任何规则包的适用年度内，按《{chosen.title}》评分")
     selected = ([chosen] if chosen else []) + always
     if not selected:
         raise RuleError(f"没有可用的规则包（已加载：{'、'.join(packs) or '无'}）")

@@ -519,3 +519,10 @@ def test_seed_004_residue_and_combined_part(seed_docs):
     assert "索引号" in residue_text and "ndbg-2019-00001" in residue_text
     preamble = "".join(p.text for p in document.preamble)
     assert "索引号" not in preamble and "发布机构" not in preamble
+
+
+def test_document_number_with_issuer_is_not_the_opening():
+    text = "青府〔2025〕12号 签发人:张某某\n市委:\n2025年,市政府全面推进法治政府建设,取得新成效。\n一、主要举措和成效\n出台规范性文件3件。"
+    document = build_document(raw_text_from_string(text))
+    assert document.meta.addressee == "市委"
+    assert document.meta.level is Level.CITY

@@ -176,3 +176,61 @@ def test_level_from_self_reference_when_no_body_is_named():
 
 def test_body_after_guanyu_in_title():
     assert meta.body_name("关于融安县2019年法治政府建设工作的报告").name == "融安县"
+
+
+# ---------------------------------------------------------------------------------------------
+# Level from the opening sentence when the title does not name the body
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "level"),
+    [
+        ("2023年以来,我局在市委、市政府的正确领导下,在省厅的悉心指导下,扎实推进依法行政。", Level.DEPARTMENT),
+        ("2024年,我厅深入贯彻习近平法治思想。", Level.DEPARTMENT),
+        ("2022年,省教育委在省委、省政府领导下,全面推进依法治教。", Level.DEPARTMENT),
+        ("2023年,市司法局坚持以习近平法治思想为指导。", Level.DEPARTMENT),
+        ("2024年,国家某某总署在党中央、国务院坚强领导下,推进法治机关建设。", Level.DEPARTMENT),
+        ("2021年,水利部深入学习贯彻习近平法治思想。", Level.DEPARTMENT),
+        ("2025年,在习近平新时代中国特色社会主义思想指引下,市政府全面贯彻党的二十大精神。", Level.CITY),
+        ("2020年,全省各级行政机关在党中央坚强领导下,推进法治政府建设。", Level.PROVINCE),
+        ("2022年,在区委、区政府正确领导下,我街道法治政府建设工作取得新进展。", Level.TOWNSHIP),
+        ("今年以来,我镇扎实推进依法行政。", Level.TOWNSHIP),
+        ("2023年,我县深入推进法治政府建设。", Level.COUNTY),
+    ],
+)
+def test_level_from_the_opening_subject(opening, level):
+    assert meta.infer_level(None, None, opening, opening) is level
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "2023年,县委坚持以习近平法治思想为指导。",  # the party committee is not a department
+        "2023年,市委全面依法治市委员会办公室统筹推进。",
+        "2023年,青山县委县政府以习近平法治思想为指导。",  # a named place: decided by the name
+    ],
+)
+def test_party_committees_are_not_departments(opening):
+    assert meta.level_of_subject(meta.opening_subject(opening)) is not Level.DEPARTMENT
+
+
+def test_a_department_subject_outweighs_a_place_in_the_title():
+    opening = "2023年,我局在市委、市政府领导下推进依法行政。"
+    assert meta.infer_level(meta.body_name("青山市2023年法治政府建设情况报告"), None, opening, opening) is Level.DEPARTMENT
+
+
+def test_township_office_named_after_the_district_government():
+    found = meta.body_name("青山区人民政府东湖街道办事处关于2022年度法治政府建设情况的报告")
+    assert found.name == "青山区东湖街道"
+    assert meta.infer_level(found, None, "") is Level.TOWNSHIP
+
+
+def test_department_names_that_start_with_ren():
+    assert meta.body_name("青山市人力资源和社会保障局2023年法治政府建设年度报告").department == "人力资源和社会保障局"
+    assert meta.body_name("青山县人民防空办公室2023年工作报告").department == "人民防空办公室"
+    assert meta.body_name("青山县人民政府2023年法治政府建设年度报告").department is None
+
+
+def test_a_place_inside_a_document_title_is_not_the_body():
+    assert meta.body_name("2023年,我局对照《青山市2023年依法行政工作要点》逐项抓好落实") is None

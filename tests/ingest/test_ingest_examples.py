@@ -14,7 +14,7 @@ from scorer.ingest import read_report
 # because this folder has a conftest.py of its own.
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
-NAMES = ("qinghe_2024_strong", "qinghe_2024_weak")
+NAMES = ("qinghe_2023", "qinghe_2024_strong", "qinghe_2024_weak")
 
 
 def compact(text: str) -> str:

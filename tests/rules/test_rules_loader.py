@@ -239,6 +239,15 @@ def test_select_year_outside_every_pack_picks_nearest_and_warns(rules_copy):
     assert warnings and "2010" in warnings[0]
 
 
+def test_builtin_year_after_the_newest_gangyao_keeps_it_and_says_so():
+    packs = load_packs()
+    chosen, warnings = select_packs(packs, "auto", 2026)
+    assert [p.id for p in chosen] == ["gangyao-2021", "report-structure"]
+    assert warnings == ["报告年度 2026 年已超出《法治政府建设实施纲要（2021－2025年）》的实施期（2021–2025）；尚无新一期纲要，仍按该纲要评分"]
+    chosen, warnings = select_packs(packs, "auto", 2025)
+    assert chosen[0].id == "gangyao-2021" and warnings == []  # the 纲要's final year is its own
+
+
 # ---------------------------------------------------------------------------------------------
 # Broken packs (static fixtures under tests/fixtures/rules_bad)
 # ---------------------------------------------------------------------------------------------
