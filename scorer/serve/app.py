@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +26,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import scorer
 from scorer.audit.batch import BatchSettings
 from scorer.errors import FzError
-from scorer.model import LEVEL_LABELS, STATUS_LABELS, Review, Scorecard, SimilarPair, Status
+from scorer.model import LEVEL_LABELS, STATUS_LABELS, CompareResult, Review, Scorecard, SimilarPair, Status
 from scorer.model.review import MAX_REASON_CHARS, MAX_REVIEWER_CHARS
 from scorer.render import html as html_render
+from scorer.render import compare as compare_render
 from scorer.render import json_format
 from scorer.render.clock import generation_time, iso_utc
 from scorer.render.review import review_dict, review_line
 from scorer.serve import compare as compare_view
 from scorer.serve import exports
 from scorer.serve.codec import CodecError, decode, decode_scorecard
-from scorer.serve.scoring import ScoringService
+from scorer.serve.scoring import ScoringService, compare_task
 from scorer.serve.security import CSRF_COOKIE, Guard, form_csrf_ok, same_token, session_cookie
 from scorer.serve.store import STATES, ReportFilter, ReportRecord, Store, UploadRecord, UploadTooLarge, now
 from scorer.serve.uploads import UploadLimits, accept
@@ -223,6 +225,15 @@ def review_out(review: Review, current: Status | None) -> ReviewOut:
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Comparison:
+    last: ReportRecord
+    this: ReportRecord
+    last_card: Scorecard
+    this_card: Scorecard
+    result: CompareResult
+
+
 class Workspace:
     """What every route needs: the store, the scoring service, the configuration."""
 
@@ -232,6 +243,8 @@ class Workspace:
         self.secret = self.store.secret()
         self.scoring = ScoringService(self.store, config.batch, config.jobs)
         self.started: dict[str, int] = {}
+        self._comparisons: dict[tuple, CompareResult] = {}
+        self._lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -259,6 +272,21 @@ class Workspace:
         if card is None:
             raise HTTPException(409, f"报告 {report_id} 尚未评分完成（{STATE_WORD.get(record.state, record.state)}）")
         return record, card
+
+    def comparison(self, last: int, this: int) -> "Comparison":
+        """Two scored reports and their comparison (computed in the pool, kept while both results stand)."""
+        (last_record, last_card), (this_record, this_card) = self.scored(last), self.scored(this)
+        key = (last, this, last_record.scored_at, this_record.scored_at)
+        with self._lock:
+            result = self._comparisons.get(key)
+        if result is None:
+            blobs = self.store.scorecard_blob(last), self.store.scorecard_blob(this)
+            result = self.scoring.call(compare_task, *blobs)
+            with self._lock:
+                self._comparisons[key] = result
+                while len(self._comparisons) > 32:
+                    self._comparisons.pop(next(iter(self._comparisons)))
+        return Comparison(last_record, this_record, last_card, this_card, result)
 
     def review(self, report_id: int, pack: str, item: str, status: str, reason: str, reviewer: str) -> tuple[Review, Status]:
         """Check and store one review; FzError (shown as 400) when it cannot be accepted."""
@@ -532,7 +560,6 @@ def create_app(config: ServeConfig) -> FastAPI:
             history=[(r, titles.get(r.key, r.key), review_line(r, current.get(r.key))) for r in reversed(history)],
             open_item=request.query_params.get("open", ""),
             body_count=body_count,
-            word_available=exports.word_available(),
             closest=store.report(record.closest_id) if record.closest_id else None,
         )
 
@@ -584,17 +611,27 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @app.get("/compare", include_in_schema=False)
     def compare_page(request: Request, last: int = 0, this: int = 0) -> HTMLResponse:
-        (last_record, last_card), (this_record, this_card) = workspace.scored(_check_id(last)), workspace.scored(_check_id(this))
-        view = compare_view.side_by_side(last_card, this_card, store.reviews(last), store.reviews(this))
+        pair = workspace.comparison(_check_id(last), _check_id(this))
+        view = compare_view.side_by_side(pair.last_card, pair.this_card, store.reviews(last), store.reviews(this))
         return page(
             "compare",
             request,
-            last=last_record,
-            this=this_record,
+            last=pair.last,
+            this=pair.this,
             view=view,
-            full=compare_view.full_comparison(last_card, this_card),
+            result=pair.result,
             change_words=compare_view.CHANGE_WORDS,
         )
+
+    @app.get("/compare/report.html", tags=["导出"], summary="两个年度的完整对比报告（HTML）", response_class=HTMLResponse, responses=ERRORS)
+    def compare_html(last: int = Query(ge=1, le=MAX_ID), this: int = Query(ge=1, le=MAX_ID)) -> Response:
+        page_text = exports.comparison_html(workspace.comparison(last, this).result, generation_time())
+        return HTMLResponse(page_text, headers={"content-security-policy": _page_csp(page_text)})
+
+    @app.get("/compare/report.docx", tags=["导出"], summary="两个年度的对比报告（Word）", responses=ERRORS)
+    def compare_docx(last: int = Query(ge=1, le=MAX_ID), this: int = Query(ge=1, le=MAX_ID)) -> Response:
+        content = exports.comparison_docx(workspace.comparison(last, this).result, generation_time())
+        return _download(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"compare-{last:04d}-{this:04d}.docx")
 
     # -- one report's exports (HTML, JSON, CSV, Word, the original file) ------------------------
 
@@ -617,13 +654,10 @@ def create_app(config: ServeConfig) -> FastAPI:
         record, card = workspace.scored(report_id)
         return _download(exports.report_items_csv(card, store.reviews(record.id)), "text/csv; charset=utf-8", f"{record.id:04d}-items.csv")
 
-    @app.get("/reports/{report_id}/report.docx", tags=["导出"], summary="一份报告的 Word 差距报告（含人工复核；尚未接入时 501）", responses={**ERRORS, 501: {"model": ErrorOut}})
+    @app.get("/reports/{report_id}/report.docx", tags=["导出"], summary="一份报告的 Word 差距报告（含人工复核）", responses=ERRORS)
     def report_docx(report_id: int = _id_path()) -> Response:
         record, card = workspace.scored(report_id)
-        try:
-            content = exports.report_docx(card, store.reviews(record.id), generation_time())
-        except exports.WordUnavailable as exc:
-            raise HTTPException(501, str(exc)) from None
+        content = exports.report_docx(card, store.reviews(record.id), generation_time())
         return _download(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", f"{record.id:04d}.docx")
 
     @app.get("/reports/{report_id}/source", tags=["导出"], summary="上传的原文件（下载，不在浏览器中打开）", responses=ERRORS)
@@ -749,9 +783,9 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @app.get("/api/compare", tags=["历年"], summary="同一主体两个年度的逐项对比", responses={**ERRORS, 409: {"model": ErrorOut}})
     def api_compare(last: int = Query(ge=1, le=MAX_ID), this: int = Query(ge=1, le=MAX_ID)) -> dict[str, Any]:
-        (_, last_card), (_, this_card) = workspace.scored(last), workspace.scored(this)
-        view = compare_view.side_by_side(last_card, this_card, store.reviews(last), store.reviews(this))
-        return {"last": last, "this": this, **compare_view.to_dict(view)}
+        pair = workspace.comparison(last, this)
+        view = compare_view.side_by_side(pair.last_card, pair.this_card, store.reviews(last), store.reviews(this))
+        return {"last": last, "this": this, **compare_view.to_dict(view), "comparison": compare_render.to_dict(pair.result)}
 
     # -- helpers that need the closure -------------------------------------------------------
 

@@ -1,12 +1,10 @@
-"""The year-over-year view of one body: last year's report beside this year's, item by item.
+"""The year-over-year view of one body in the workspace: the item table with each year's reviews.
 
-This is what two stored scorecards give on their own: the status and score of every item in both
-years, with each year's review, and the change. The full comparison (repeated problems, plan
-follow-through, recycled achievements) belongs to ``scorer.audit.compare`` and its renderer.
-
-TODO(issue 10 merge): when scorer/audit/compare.py and scorer/render/compare.py land, build
-``compare_scorecards(last, this)`` in ``full_comparison`` below and let the page and the API show its
-HTML / JSON (``scorer.render.compare.format_html`` / ``to_dict``) above this item table.
+The comparison itself (item changes, repeated problems, plan follow-through, recycled achievements)
+is ``scorer.audit.compare``'s, computed in the worker pool (``scoring.compare_task``) and laid out by
+``scorer.render.compare``. What the workspace adds is this side-by-side item table: the status and
+score of every item in both years with the 人工复核 of each year, so a supervisor sees last year's
+human verdicts next to this year's machine ones.
 """
 
 from __future__ import annotations
@@ -96,15 +94,6 @@ def side_by_side(last: Scorecard, this: Scorecard, last_reviews: Sequence[Review
         shown = b or a
         rows.append(ItemRow(key, shown.title, shown.key, _side(a, last_r), _side(b, this_r), _change(a, b)))
     return SideBySide(last.score, this.score, tuple(rows))
-
-
-def full_comparison(last: Scorecard, this: Scorecard) -> Any | None:
-    """The comparison of scorer.audit.compare (repeated problems, plans…); None until it is wired.
-
-    TODO(issue 10 merge): return scorer.audit.compare.compare_scorecards(last, this, force=True)
-    (the workspace pairs reports by jurisdiction and level already).
-    """
-    return None
 
 
 def to_dict(view: SideBySide) -> dict[str, Any]:

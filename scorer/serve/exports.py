@@ -1,4 +1,5 @@
-"""What leaves the workspace: one report's HTML, JSON, item CSV and Word; the season's CSV, JSON and pages.
+"""What leaves the workspace: one report's HTML, JSON, item CSV and Word; a comparison's HTML and Word;
+the season's CSV, JSON and pages.
 
 Every export carries the reviews (人工复核) beside the machine verdicts. The season exports are
 the ``fzscore batch`` outputs (``summary.csv`` with a BOM, ``summary.json``, ``index.html`` and one
@@ -14,15 +15,11 @@ from datetime import datetime
 from typing import Sequence
 
 from scorer.audit.batch import BatchSettings, safe_stem
-from scorer.errors import FzError
-from scorer.model import BatchResult, Closest, CopyDetectConfig, CopyReport, ReportRow, Review, Scorecard, SimilarPair
-from scorer.render import batch_index, html, json_format, summary
+from scorer.model import BatchResult, Closest, CompareResult, CopyDetectConfig, CopyReport, ReportRow, Review, Scorecard, SimilarPair
+from scorer.render import batch_index, docx, html, json_format, summary
+from scorer.render import compare as compare_render
 from scorer.serve.codec import decode, decode_scorecard
 from scorer.serve.store import ReportRecord, Store
-
-
-class WordUnavailable(FzError):
-    """The Word renderer is not part of this build yet."""
 
 
 def report_html(card: Scorecard, reviews: Sequence[Review], generated_at: datetime) -> str:
@@ -37,19 +34,17 @@ def report_items_csv(card: Scorecard, reviews: Sequence[Review]) -> bytes:
     return summary.items_csv(card, reviews).encode("utf-8-sig")
 
 
+def comparison_html(result: CompareResult, generated_at: datetime) -> str:
+    return compare_render.format_html(result, generated_at=generated_at)
+
+
+def comparison_docx(result: CompareResult, generated_at: datetime) -> bytes:
+    return docx.format_compare(result, generated_at=generated_at)
+
+
 def report_docx(card: Scorecard, reviews: Sequence[Review], generated_at: datetime) -> bytes:
-    """The Word gap report of one report, reviews included.
-
-    TODO(issue 10 merge): return scorer.render.docx.format_scorecard(card, generated_at=generated_at,
-    reviews=reviews) once render/docx.py lands (and takes ``reviews`` as html.format does). Until
-    then the route answers 501 and the pages mark the Word link as not yet available.
-    """
-    raise WordUnavailable("Word 导出尚未接入本版本（等待 Word 输出模块合并后启用）；请先使用 HTML 或 CSV 导出")
-
-
-def word_available() -> bool:
-    """Whether ``report_docx`` produces a document (False until the Word renderer is wired)."""
-    return False
+    """The Word gap report of one report, reviews included."""
+    return docx.format_scorecard(card, generated_at=generated_at, reviews=reviews)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ from typing import Any
 
 import scorer
 from scorer.audit.batch import BatchSettings, build_scorer, document_paragraphs, summarise
+from scorer.audit.compare import compare_scorecards
 from scorer.audit.copydetect import detect_copies
 from scorer.errors import FzError
-from scorer.model import CopyDetectConfig, CopyReport
+from scorer.model import CompareResult, CopyDetectConfig, CopyReport
 from scorer.serve.codec import encode
 from scorer.serve.store import Claim, PairRecord, ScoredFields, Store
 
@@ -85,6 +86,22 @@ def score_claim(claim: Claim) -> Outcome:
         return Outcome(claim.report_id, None, str(exc).replace(claim.path, claim.name))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the season
         return Outcome(claim.report_id, None, f"内部错误：{type(exc).__name__}: {exc}".replace(claim.path, claim.name))
+
+
+def compare_task(last_blob: bytes, this_blob: bytes) -> CompareResult:
+    """The year-over-year comparison of two stored scorecards (as ``fzscore compare`` makes it)."""
+    from scorer.serve.codec import decode_scorecard
+
+    scorer_ = _STATE["scorer"]
+    last, this = decode_scorecard(last_blob), decode_scorecard(this_blob)
+    # Last year's plan is read against this year's packs, as compare_paths does.
+    year = this.document.meta.year
+    facts = {"last_facts": scorer_.sentence_facts(last.document, year), "this_facts": scorer_.sentence_facts(this.document, year)}
+    try:
+        return compare_scorecards(last, this, **facts)
+    except FzError:
+        # Plainly different bodies: a supervisor asked for this pair, so compare anyway (marked as forced).
+        return compare_scorecards(last, this, force=True, **facts)
 
 
 def find_copies(groups: list[list[tuple[str, tuple[str, ...]]]], config: CopyDetectConfig) -> list[CopyReport]:
@@ -152,6 +169,13 @@ class ScoringService:
         """New work is queued."""
         self.idle.clear()
         self._wake.set()
+
+    def call(self, function, *args, timeout: float = 300.0):  # noqa: ANN001, ANN201 - any pool task
+        """Run ``function(*args)`` in the pool (CPU work kept out of the web process) and wait for it."""
+        try:
+            return self._pool.submit(function, *args).result(timeout=timeout)
+        except BrokenProcessPool:
+            raise FzError("评分进程意外退出，请稍后重试") from None
 
     def _new_pool(self) -> Executor:
         if self.jobs <= 0:

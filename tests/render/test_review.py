@@ -97,3 +97,20 @@ def test_batch_summaries_carry_reviews_when_given():
     assert "部分覆盖 → 已覆盖" in table[0]["reviews"] and table[1]["reviews"] == ""
     data = json.loads(summary.to_json(batch, reviews={"a.txt": [review]}))
     assert data["reports"][0]["reviews"][0]["item"] == review.item and data["reports"][1]["reviews"] == []
+
+
+def test_word_carries_the_review_and_is_unchanged_without_one():
+    import io as io_
+
+    import docx as python_docx
+
+    from scorer.render import docx
+
+    card = make_scorecard()
+    assert docx.format_scorecard(card, generated_at=FIXED) == docx.format_scorecard(card, generated_at=FIXED, reviews=())
+    document = python_docx.Document(io_.BytesIO(docx.format_scorecard(card, generated_at=FIXED, reviews=[a_review(card)])))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "人工复核：1 项，其中改判 1 项" in text
+    assert "部分覆盖 → 已覆盖，理由：附件列明了目录，复核人：张三，2025-03-02 09:15 UTC" in text  # in the gap list
+    assert "人工复核：部分覆盖 → 已覆盖" in cells  # and in the item table

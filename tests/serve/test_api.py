@@ -23,12 +23,10 @@ from scorer.pipeline import Scorer
 from scorer.serve.app import ServeConfig, create_app
 
 
-def variant_texts() -> dict[str, bytes]:
-    """Reports made from the project's own examples (never copied corpus text)."""
+def hostile_text() -> bytes:
+    """A report made from the project's own example with markup in its text (never corpus text)."""
     weak = (EXAMPLES_DIR / "qinghe_2024_weak.txt").read_text(encoding="utf-8")
-    last_year = weak.replace("2024", "2023").replace("2025", "2024")
-    hostile = weak.replace("青禾县", "白沙县").replace("持续深化“放管服”改革", f"持续深化“放管服”改革{HOSTILE}", 1)
-    return {"qinghe_2023.txt": last_year.encode("utf-8"), HOSTILE_FILE_NAME: hostile.encode("utf-8")}
+    return weak.replace("青禾县", "白沙县").replace("持续深化“放管服”改革", f"持续深化“放管服”改革{HOSTILE}", 1).encode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +40,11 @@ def season(tmp_path_factory, seeds):
         copy = township.replace("三河镇", "七营镇").replace("。", "。", 1)
         files = [
             *seed_files(seeds),
-            ("qinghe_2024_weak.txt", (EXAMPLES_DIR / "qinghe_2024_weak.txt").read_bytes()),
+            ("qinghe_2024_strong.txt", (EXAMPLES_DIR / "qinghe_2024_strong.txt").read_bytes()),
             ("资料/七营镇报告.txt", copy.encode("utf-8")),
-            *variant_texts().items(),
+            # The same county a year earlier: the two-year sample pair of the examples.
+            ("qinghe_2023.txt", (EXAMPLES_DIR / "qinghe_2023.txt").read_bytes()),
+            (HOSTILE_FILE_NAME, hostile_text()),
         ]
         upload = ws.upload(*files)
         assert [f["outcome"] for f in upload["files"]] == ["new"] * len(files)
@@ -96,7 +96,7 @@ def test_dashboard_filters_and_sorts_without_javascript(season):
     assert by_score[0] == max(season.get("/api/reports").json(), key=lambda r: r["score"])["name"]
     assert "七营镇报告.txt" in names("flagged=1")
     assert set(names("key_missing=1")) == {r["name"] for r in season.get("/api/reports?key_missing=true").json()}
-    assert names("q=qinghe") == ["qinghe_2024_weak.txt", "qinghe_2023.txt"]
+    assert names("q=qinghe") == ["qinghe_2024_strong.txt", "qinghe_2023.txt"]
     hostile = season.names[season.ids[HOSTILE_FILE_NAME]]
     assert "<img" in hostile and names(f"q={quote('<img')}") == [hostile]
     assert names("level=nonsense&year=abc") == names("")  # bad filter values are ignored on pages
@@ -109,7 +109,7 @@ def test_copies_are_found_within_a_year(season, seeds):
     page = season.get("/copies", headers={"Accept": "text/html"}).text
     assert "七营镇" in page
     # Reports of different years are never paired: 2023 and 2024 of the same body are not "copies".
-    qinghe = {season.ids["qinghe_2024_weak.txt"], season.ids["qinghe_2023.txt"]}
+    qinghe = {season.ids["qinghe_2024_strong.txt"], season.ids["qinghe_2023.txt"]}
     assert not any({p["a_id"], p["b_id"]} == qinghe for p in pairs)
 
 
@@ -177,15 +177,36 @@ def test_history_groups_a_body_across_years_and_compares_them(season):
     compared = season.get(f"/api/compare?last={last}&this={this}").json()
     assert compared["score_change"] == pytest.approx(compared["this_score"] - compared["last_score"], abs=0.06)
     assert len(compared["items"]) >= 30 and {i["change"] for i in compared["items"]} <= {"improved", "regressed", "unchanged", "added", "removed", "not_comparable"}
+    # The full comparison is the one `fzscore compare` makes of the same two files (computed in the pool).
+    from scorer.audit.compare import compare_paths
+    from scorer.render import compare as compare_render
+
+    expected = compare_paths(Scorer(), str(EXAMPLES_DIR / "qinghe_2023.txt"), str(EXAMPLES_DIR / "qinghe_2024_strong.txt"))
+    expected_dict = json.loads(json.dumps(compare_render.to_dict(expected), ensure_ascii=False))
+    for side in ("last", "this"):  # the workspace shows the uploaded file names, the CLI the paths given
+        expected_dict[side]["path"] = compared["comparison"][side]["path"]
+    assert compared["comparison"] == expected_dict
+    assert expected.plans_followed == 4 and len(expected.plan_points) == 7  # the sample pair (examples/README.md)
     page = season.get(f"/compare?last={last}&this={this}", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "逐项对比" in page.text
+    assert page.status_code == 200 and "逐项对比" in page.text and "上一年度安排见成效：4 / 7 项" in page.text
+    full_page = season.get(f"/compare/report.html?last={last}&this={this}")
+    assert full_page.status_code == 200 and "'sha256-" in full_page.headers["content-security-policy"]
+    word = season.get(f"/compare/report.docx?last={last}&this={this}")
+    assert word.status_code == 200 and word.content.startswith(b"PK")
     body = season.get("/history/body", params={"jurisdiction": "青禾县", "level": "county"}, headers={"Accept": "text/html"})
     assert f"/compare?last={last}&amp;this={this}" in body.text
 
 
-def test_word_export_is_a_named_hook_until_the_renderer_lands(season, seeds):
-    response = season.get(f"/reports/{season.ids[seeds[0].name]}/report.docx")
-    assert response.status_code == 501 and "Word" in response.json()["detail"]
+def test_word_export_carries_the_reviews(season, seeds):
+    import docx
+
+    rid = season.ids[seeds[1].name]
+    response = season.get(f"/reports/{rid}/report.docx")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "人工复核：" in text and "复核人：王审核" in text + cells
 
 
 def test_a_hostile_report_stays_inert_on_every_page(season):
