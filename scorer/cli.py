@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "scorer.commands.eval",
     "scorer.commands.rules",
     "scorer.commands.config",
+    "scorer.commands.serve",
 )
 
 

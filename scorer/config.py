@@ -42,6 +42,7 @@ from scorer.model import (
     DEFAULT_COPY_DETECTION,
     CheckOutcome,
     ItemResult,
+    STATUS_LABELS,
     Scorecard,
     Status,
     waived_items,
@@ -404,12 +405,7 @@ def evaluate_check(
     )
 
 
-_STATUS_WORD = {
-    Status.COVERED: "已覆盖",
-    Status.PARTIAL: "部分覆盖",
-    Status.MISSING: "未覆盖",
-    Status.NOT_APPLICABLE: "不适用",
-}
+_STATUS_WORD = STATUS_LABELS
 
 
 def load_effective_config(report: str | Path | None, explicit: str | Path | None) -> dict[str, Any]:

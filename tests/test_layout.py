@@ -25,7 +25,9 @@ ALLOWED = {
     "render": {"rules"},  # rules: thresholds shown under 方法与局限; never judge, audit or pipeline
     "config": {"rules"},
     "audit": {"pipeline", "judge", "rules", "document", "ingest", "render", "config"},
-    "commands": {"audit", "pipeline", "judge", "rules", "document", "ingest", "render", "config"},
+    "commands": {"audit", "pipeline", "judge", "rules", "document", "ingest", "render", "config", "serve"},
+    # The workspace sits at the level of the commands (the serve command starts it).
+    "serve": {"audit", "pipeline", "rules", "render", "config"},
     "cli": {"commands"},
     "__main__": {"cli"},
 }

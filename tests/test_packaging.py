@@ -30,6 +30,9 @@ def test_wheel_contains_rule_packs_and_templates(wheel):
         assert f"scorer/packs/{pack}/pack.yaml" in names
     assert any(n.startswith("scorer/packs/gangyao-2021/items/") for n in names)
     assert any(n.startswith("scorer/templates/") for n in names)
+    # fzscore serve: its migrations, page templates and script travel in the wheel too.
+    assert {"scorer/serve/migrations/env.py", "scorer/serve/migrations/versions/0001_initial.py"} <= names
+    assert {"scorer/serve/workspace.js", "scorer/templates/serve/dashboard.html.j2"} <= names
 
 
 def test_installed_wheel_inspects_a_seed_from_another_directory(wheel, tmp_path, seeds):

@@ -4,7 +4,8 @@
 * ``document`` – SourceInfo, RawText (ingest → document) and Document with its sections and sentences;
 * ``results``  – Evidence, ItemResult, Scorecard … (judge → render) and CheckOutcome;
 * ``audit``    – batch rows, copy-detection pairs, baseline comparisons (audit → render);
-* ``compare``  – year-over-year comparison results and a batch's year pairs (audit → render).
+* ``compare``  – year-over-year comparison results and a batch's year pairs (audit → render);
+* ``review``   – a supervisor's review of one item (人工复核), kept beside the machine's verdict.
 
 Every object is a frozen dataclass, so results compare, sort and serialise deterministically.
 This package imports nothing of the tool but ``scorer.errors``.
@@ -69,9 +70,11 @@ from scorer.model.results import (
     Waiver,
     waived_items,
 )
+from scorer.model.review import Review, reviews_by_item
 from scorer.model.vocab import (
     LEVEL_LABELS,
     ROLE_LABELS,
+    STATUS_LABELS,
     YEAR_SOURCE_LABELS,
     Level,
     Role,
@@ -111,10 +114,12 @@ __all__ = [
     "Quote",
     "REGRESSED",
     "ROLE_LABELS",
+    "STATUS_LABELS",
     "RawText",
     "Repeat",
     "ReportRow",
     "ReportSide",
+    "Review",
     "Residue",
     "Role",
     "SCORE_TOLERANCE",
@@ -131,6 +136,7 @@ __all__ = [
     "Unpaired",
     "Waiver",
     "YEAR_SOURCE_LABELS",
+    "reviews_by_item",
     "YearPair",
     "YearPairs",
     "waived_items",

@@ -62,6 +62,13 @@ ROLE_LABELS: dict[Role, str] = {
     Role.OTHER: "其他",
 }
 
+STATUS_LABELS: dict[Status, str] = {
+    Status.COVERED: "已覆盖",
+    Status.PARTIAL: "部分覆盖",
+    Status.MISSING: "未覆盖",
+    Status.NOT_APPLICABLE: "不适用",
+}
+
 # Where the report year was read from (Metadata.year_source).
 YEAR_SOURCE_LABELS: dict[str, str] = {
     "title": "标题",

@@ -34,7 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 import scorer
-from scorer.model import Scorecard
+from scorer.model import Review, Scorecard
 from scorer.render import compare as compare_view
 from scorer.render.clock import as_utc, generation_time
 from scorer.render.view import build_context
@@ -310,11 +310,21 @@ def format_scorecard(
     generated_at: datetime | None = None,
     tool_version: str = scorer.__version__,
     matching: "MatchingConfig | None" = None,
+    reviews: Sequence[Review] = (),
 ) -> bytes:
-    """The .docx gap report of ``scorecard`` (the sections and order of the HTML report)."""
+    """The .docx gap report of ``scorecard`` (the sections and order of the HTML report).
+
+    ``reviews`` (人工复核 from the workspace) are written beside the machine verdicts they concern.
+    """
     moment = as_utc(generated_at) if generated_at is not None else generation_time()
     c = build_context(
-        scorecard, fail_under=fail_under, failed=failed, generated_at=moment, tool_version=tool_version, matching=matching
+        scorecard,
+        fail_under=fail_under,
+        failed=failed,
+        generated_at=moment,
+        tool_version=tool_version,
+        matching=matching,
+        reviews=reviews,
     )
     meta = c["meta"]
     writer = _Writer(c["page_title"], "法治政府建设年度报告逐项评分与差距报告", moment, "fzscore 差距报告")
@@ -353,6 +363,13 @@ def format_scorecard(
     )
     if c["key_not_covered"]:
         writer.paragraph(("★ 关键项未覆盖：", "strong"), "；".join(c["key_not_covered"]))
+    counts = c["review_counts"]
+    if counts:
+        changed = f"；⚠ {counts['machine_changed']} 项复核后机器判定已变化，请重新复核" if counts["machine_changed"] else ""
+        writer.paragraph(
+            ("人工复核：", "strong"),
+            f"{counts['reviewed']} 项，其中改判 {counts['overridden']} 项{changed}。状态与得分为机器判定，人工复核结论写在各条目下。",
+        )
     if c["warnings"]:
         writer.paragraph(("⚠ 提示", "strong"))
         writer.bullets(c["warnings"])
@@ -371,6 +388,8 @@ def format_scorecard(
             writer.labelled("判定理由", gap.reason or "—")
             writer.labelled("建议补充", gap.advice or "—")
             writer.labelled("依据", gap.basis or "—")
+            if gap.review:
+                writer.labelled("人工复核", gap.review.line.removeprefix("人工复核："))
     else:
         writer.paragraph("✔ 所有适用条目均已覆盖，没有差距。")
     if c["waived_gaps"]:
@@ -403,7 +422,7 @@ def format_scorecard(
                     [(v.title, ""), ("　★ 关键项" if v.key else "", "strong"), ("（已豁免）" if v.waiver else "", "")],
                     f"{v.status.symbol} {v.status.word}",
                     f"{_num(v.score)} / {_num(v.weight)}",
-                    v.reason or "—",
+                    [(v.reason or "—", ""), (f"\n{v.review.line}", "strong")] if v.review else v.reason or "—",
                 )
                 for v in pack.items
             ],

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from typing import Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import scorer
-from scorer.model import Scorecard
+from scorer.model import Review, Scorecard
 from scorer.render.view import build_context, number
 from scorer.rules.thresholds import MatchingConfig
 
@@ -44,11 +45,13 @@ def format(
     generated_at: datetime | None = None,
     tool_version: str = scorer.__version__,
     matching: MatchingConfig | None = None,
+    reviews: Sequence[Review] = (),
 ) -> str:
     """The HTML page for ``scorecard``; ``failed`` overrides the pass/fail judged from ``fail_under``.
 
     ``matching`` is the effective threshold set of the run, shown under 方法与局限 (defaults when
-    omitted). ``generated_at`` defaults to ``SOURCE_DATE_EPOCH`` or now (UTC).
+    omitted). ``generated_at`` defaults to ``SOURCE_DATE_EPOCH`` or now (UTC). ``reviews`` (人工复核)
+    are shown beside the machine verdicts they concern.
     """
     context = build_context(
         scorecard,
@@ -57,5 +60,6 @@ def format(
         generated_at=generated_at,
         tool_version=tool_version,
         matching=matching,
+        reviews=reviews,
     )
     return environment().get_template("report.html.j2").render(context)

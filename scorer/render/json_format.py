@@ -1,17 +1,19 @@
 """JSON output: the machine contract (see checklist.md, "What the JSON output must carry").
 
 Stable key order and item order, no timestamp unless one is passed in, so scoring the same file
-twice gives byte-identical output.
+twice gives byte-identical output. Reviews (人工复核) from the workspace, when given, are added
+per item (``review``) with a ``review_counts`` summary; without them the output is unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from scorer import __version__
-from scorer.model import Evidence, ItemResult, Scorecard, Section
+from scorer.model import Evidence, ItemResult, Review, Scorecard, Section
+from scorer.render.review import latest, review_counts, review_dict
 
 
 def evidence_dict(evidence: Evidence) -> dict[str, Any]:
@@ -61,7 +63,9 @@ def _section(section: Section) -> dict[str, Any]:
     }
 
 
-def to_dict(scorecard: Scorecard, generated_at: dt.datetime | None = None) -> dict[str, Any]:
+def to_dict(
+    scorecard: Scorecard, generated_at: dt.datetime | None = None, reviews: Sequence[Review] = ()
+) -> dict[str, Any]:
     document = scorecard.document
     meta = document.meta
     data: dict[str, Any] = {
@@ -95,10 +99,19 @@ def to_dict(scorecard: Scorecard, generated_at: dt.datetime | None = None) -> di
         "items": [_item(i) for i in scorecard.items],
         "waivers": [{"item": w.item, "reason": w.reason, "matched": list(w.matched)} for w in scorecard.waivers],
     }
+    reviewed = latest(reviews)
+    if reviewed:
+        for item, entry in zip(scorecard.items, data["items"]):
+            review = reviewed.get(f"{item.pack}:{item.id}")
+            if review is not None:
+                entry["review"] = review_dict(review, item.status)
+        data["review_counts"] = review_counts(reviewed, {f"{i.pack}:{i.id}": i.status for i in scorecard.items})
     if generated_at is not None:
         data["generated_at"] = generated_at.astimezone(dt.timezone.utc).isoformat()
     return data
 
 
-def format(scorecard: Scorecard, generated_at: dt.datetime | None = None) -> str:  # noqa: A001 - renderer interface
-    return json.dumps(to_dict(scorecard, generated_at), ensure_ascii=False, indent=2) + "\n"
+def format(  # noqa: A001 - renderer interface
+    scorecard: Scorecard, generated_at: dt.datetime | None = None, reviews: Sequence[Review] = ()
+) -> str:
+    return json.dumps(to_dict(scorecard, generated_at, reviews), ensure_ascii=False, indent=2) + "\n"

@@ -2,6 +2,10 @@
 
 Both are deterministic: rows in input-path order, JSON keys sorted, fixed CSV column order, no
 timing; the only time stamp is ``generated_at`` (``SOURCE_DATE_EPOCH`` when set).
+
+Reviews (人工复核) from the workspace, when given, add a ``reviews`` list per report (JSON) and two
+columns (CSV); without them the output is unchanged. ``items_csv`` is one report item by item, with
+the machine verdict and the human one side by side.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from scorer import __version__
+from scorer.model import Review, Scorecard
 from scorer.render.clock import iso_utc
+from scorer.render.review import STATUS_WORD, latest, review_dict, review_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import BatchResult, ReportRow, YearPair
@@ -48,6 +54,22 @@ CSV_COLUMNS = (
     "plan_points",
     "recycled_paragraphs",
     "compare_page",
+)
+REVIEW_COLUMNS = ("reviewed", "reviews")  # added when reviews are given
+ITEM_COLUMNS = (
+    "pack",
+    "item",
+    "title",
+    "key",
+    "machine_status",
+    "score",
+    "weight",
+    "review_status",
+    "review_reason",
+    "reviewer",
+    "reviewed_at",
+    "machine_changed",
+    "review",
 )
 # A cell starting with one of these is a formula to Excel/LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -100,9 +122,12 @@ def row_dict(row: "ReportRow", previous: "YearPair | None" = None) -> dict[str, 
     }
 
 
-def to_dict(batch: "BatchResult") -> dict[str, Any]:
+ReviewsByPath = Mapping[str, Sequence[Review]]
+
+
+def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[str, Any]:
     config = batch.copies.config
-    return {
+    data = {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "tool": {"name": "fazhi-scorecard", "version": __version__},
         "generated_at": iso_utc(batch.generated_at),
@@ -141,10 +166,16 @@ def to_dict(batch: "BatchResult") -> dict[str, Any]:
             for pair in batch.copies.flagged
         ],
     }
+    if reviews is not None:
+        for row, entry in zip(batch.rows, data["reports"]):
+            entry["reviews"] = [
+                {"pack": r.pack, "item": r.item, **review_dict(r, None)} for r in sorted(latest(reviews.get(row.path, ())).values())
+            ]
+    return data
 
 
-def to_json(batch: "BatchResult") -> str:
-    return json.dumps(to_dict(batch), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def to_json(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
+    return json.dumps(to_dict(batch, reviews), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -194,11 +225,45 @@ def csv_row(row: "ReportRow", previous: "YearPair | None" = None) -> list[str]:
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def to_csv(batch: "BatchResult") -> str:
+def to_csv(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
     """CSV text (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + (REVIEW_COLUMNS if reviews is not None else ()))
     for row in batch.rows:
-        writer.writerow(csv_row(row, batch.years.previous_of(row.path)))
+        cells = csv_row(row, batch.years.previous_of(row.path))
+        if reviews is not None:
+            reviewed = sorted(latest(reviews.get(row.path, ())).values())
+            cells += [_cell(len(reviewed)), _cell([f"{r.key} {review_line(r)}" for r in reviewed])]
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def items_csv(scorecard: Scorecard, reviews: Sequence[Review] = ()) -> str:
+    """One report item by item: machine verdict, score, and the 人工复核 beside it (utf-8-sig to write)."""
+    reviewed = latest(reviews)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ITEM_COLUMNS)
+    for item in scorecard.items:
+        review = reviewed.get(f"{item.pack}:{item.id}")
+        values: dict[str, Any] = {
+            "pack": item.pack,
+            "item": item.id,
+            "title": item.title,
+            "key": "是" if item.key else "",
+            "machine_status": STATUS_WORD[item.status],
+            "score": f"{item.score:g}",
+            "weight": f"{item.weight:g}",
+        }
+        if review is not None:
+            values.update(
+                review_status=STATUS_WORD[review.status],
+                review_reason=review.reason,
+                reviewer=review.reviewer,
+                reviewed_at=iso_utc(review.reviewed_at),
+                machine_changed="是" if review.machine_changed(item.status) else "",
+                review=review_line(review, item.status),
+            )
+        writer.writerow([_cell(values.get(column)) for column in ITEM_COLUMNS])
     return buffer.getvalue()

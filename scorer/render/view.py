@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import scorer
 from scorer.model import (
     LEVEL_LABELS,
     ROLE_LABELS,
+    STATUS_LABELS,
     Evidence,
     ItemResult,
+    Review,
     Role,
     Scorecard,
     Status,
@@ -28,6 +30,7 @@ from scorer.model import (
 )
 from scorer.render.clock import as_utc, generation_time, iso_utc
 from scorer.render.highlight import Segment, segments
+from scorer.render.review import ReviewView, latest, review_counts, review_view
 from scorer.render.svg import BarChart, BarInput, bar_chart
 from scorer.rules.thresholds import MatchingConfig
 
@@ -38,13 +41,8 @@ STATUS_SYMBOL = {
     Status.MISSING: "✘",
     Status.NOT_APPLICABLE: "–",
 }
-STATUS_WORD = {
-    Status.COVERED: "已覆盖",
-    Status.PARTIAL: "部分覆盖",
-    Status.MISSING: "未覆盖",
-    Status.NOT_APPLICABLE: "不适用",
-}
 # One vocabulary for every output: the labels live with the concepts they name.
+STATUS_WORD = STATUS_LABELS
 ROLE_WORD = ROLE_LABELS
 LEVEL_WORD = LEVEL_LABELS
 # The four content parts the 督察规定 requires, as items of the report-structure pack.
@@ -144,6 +142,7 @@ class ItemView:
     evidence: tuple[EvidenceView, ...]
     parts: tuple[PartView, ...]
     waiver: Waiver | None
+    review: ReviewView | None = None  # 人工复核, when the workspace has one for this item
 
 
 @dataclass(frozen=True)
@@ -225,7 +224,9 @@ def _evidence_view(evidence: Evidence, part_titles: dict[str, str]) -> EvidenceV
     )
 
 
-def _item_view(index: int, item: ItemResult, pack_title: str, waiver: Waiver | None) -> ItemView:
+def _item_view(
+    index: int, item: ItemResult, pack_title: str, waiver: Waiver | None, review: Review | None = None
+) -> ItemView:
     part_titles = {part.id: part.title for part in item.parts}
     lost = round(max(0.0, item.weight - item.score), 4) if item.status in GAP_STATUSES else 0.0
     return ItemView(
@@ -254,6 +255,7 @@ def _item_view(index: int, item: ItemResult, pack_title: str, waiver: Waiver | N
             for part in item.parts
         ),
         waiver=waiver,
+        review=review_view(review, item.status) if review is not None else None,
     )
 
 
@@ -303,8 +305,13 @@ def build_context(
     generated_at: datetime | None = None,
     tool_version: str = scorer.__version__,
     matching: MatchingConfig | None = None,
+    reviews: Sequence[Review] = (),
 ) -> dict[str, object]:
-    """Everything ``report.html.j2`` shows, as plain data (exposed for tests and other pages)."""
+    """Everything ``report.html.j2`` shows, as plain data (exposed for tests and other pages).
+
+    ``reviews`` (人工复核 from the workspace) are shown beside the machine verdicts; without them
+    the page is exactly the machine's report.
+    """
     document = scorecard.document
     meta = document.meta
     moment = as_utc(generated_at) if generated_at is not None else generation_time()
@@ -317,8 +324,15 @@ def build_context(
             waiver_of.setdefault(target, waiver)
     titles = {f"{item.pack}:{item.id}": item.title for item in scorecard.items}
 
+    reviewed = latest(reviews)
     views = [
-        _item_view(index, item, pack_titles.get(item.pack, item.pack), waiver_of.get(f"{item.pack}:{item.id}"))
+        _item_view(
+            index,
+            item,
+            pack_titles.get(item.pack, item.pack),
+            waiver_of.get(f"{item.pack}:{item.id}"),
+            reviewed.get(f"{item.pack}:{item.id}"),
+        )
         for index, item in enumerate(scorecard.items)
     ]
     # Gaps: most points lost first, then pack order, then the item's place in its pack.
@@ -418,4 +432,7 @@ def build_context(
         "file_name": _file_name(document.source.path),
         "generated_at": iso_utc(moment),
         "schema_version": scorecard.schema_version,
+        "review_counts": review_counts(reviewed, {f"{i.pack}:{i.id}": i.status for i in scorecard.items})
+        if reviewed
+        else None,
     }
