@@ -1,0 +1,1 @@
+"""Judging: tokenising, matching items, substance, structure checks, the learned sentence model."""
