@@ -50,6 +50,7 @@ from scorer.rules import normalize_text  # noqa: E402
 
 CLASSES = ("act", "generic", "plan", "problem", "other")
 SEED = 20240601
+THRESHOLDS = (0.3, 0.5, 0.7)
 DEFAULT_OUT = REPO / "rules" / "models" / sm.MODEL_FILE
 SEEDS_ONLY_OUT = Path(tempfile.gettempdir()) / "fzscore-sentence-act-seeds-only.json"
 
@@ -268,6 +269,13 @@ def figures(labels: Sequence[str], proba: np.ndarray) -> dict:
     pair = [i for i, label in enumerate(labels) if label in ("act", "generic")]
     result["auc_act_vs_generic"] = roc_auc_score([labels[i] == "act" for i in pair], act[pair])
     result["auc_act_vs_rest"] = roc_auc_score([label == "act" for label in labels], act)
+    # Precision/recall of "P(act) >= t" for act vs everything else: how a caller's threshold behaves.
+    is_act = np.asarray([label == "act" for label in labels])
+    result["act_at"] = {}
+    for t in THRESHOLDS:
+        chosen = act >= t
+        hits = int((chosen & is_act).sum())
+        result["act_at"][str(t)] = {"precision": hits / max(int(chosen.sum()), 1), "recall": hits / max(int(is_act.sum()), 1)}
     present = [i for i, c in enumerate(CLASSES) if n[i] > 0]
     result["macro_f1_present"] = float(np.mean([f[i] for i in present]))
     return result
@@ -283,6 +291,8 @@ def print_figures(name: str, result: dict, out=sys.stdout) -> None:
         f"AUC act-vs-generic {result['auc_act_vs_generic']:.3f}  AUC act-vs-rest {result['auc_act_vs_rest']:.3f}",
         file=out,
     )
+    at = "  ".join(f"P(act)>={t}: P {v['precision']:.3f} R {v['recall']:.3f}" for t, v in result["act_at"].items())
+    print(f"  act vs rest at thresholds  {at}", file=out)
 
 
 def evaluate(config: Config, sentences: Sequence[Sentence], tokens) -> dict[str, dict]:
@@ -310,6 +320,21 @@ VARIANTS = (
     Config("min_df=2", min_df=2),
     Config("min_df=4", min_df=4),
 )
+
+
+def print_errors(sentences: Sequence[Sentence], tokens) -> None:
+    """Confusion matrix of regime (c) and every misjudged sentence (for error analysis; corpus text to stdout)."""
+    indexes, proba = regimes(SHIPPED, sentences, tokens)["c: 5-fold by report"]
+    predicted = [CLASSES[i] for i in proba.argmax(axis=1)]
+    act = CLASSES.index("act")
+    print("true \\ predicted " + " ".join(f"{c:>8}" for c in CLASSES))
+    for true in CLASSES:
+        row = [sum(1 for i in indexes if sentences[i].label == true and predicted[i] == p) for p in CLASSES]
+        print(f"{true:<17} " + " ".join(f"{n:8d}" for n in row))
+    for i in sorted(indexes, key=lambda i: (sentences[i].label, predicted[i], -proba[i, act])):
+        if predicted[i] != sentences[i].label:
+            s = sentences[i]
+            print(f"{s.label:>8} -> {predicted[i]:<8} p_act={proba[i, act]:.2f} [{s.source}] {s.text}")
 
 
 def write_model(path: Path, text: str, force: bool) -> None:
@@ -355,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="overwrite --out even if it is not a model file")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation, only write the model")
     parser.add_argument("--compare", action="store_true", help="cross-validate the feature variants, write nothing")
+    parser.add_argument("--errors", action="store_true", help="print the confusion matrix and the misjudged sentences of regime (c), write nothing")
     parser.add_argument("--json", type=Path, help="also write the CV figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -378,6 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     tokens = word_tokens(sentences, SHIPPED.words)
+    if args.errors:
+        print_errors(sentences, tokens)
+        return 0
     if not args.no_cv:
         results = evaluate(SHIPPED, sentences, tokens)
         for name, result in results.items():

@@ -23,6 +23,7 @@ suite checks that the probabilities equal the training pipeline's to 1e-9.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,12 +294,16 @@ def default_path() -> Path:
     return wheel if wheel.is_file() else package_dir.parent / "rules" / "models" / MODEL_FILE
 
 
+# Another model file for the whole process, e.g. the seeds-only one when measuring on dev/ honestly.
+MODEL_ENV = "FZSCORE_SENTENCE_MODEL"
+
 _LOADED: dict[Path, SentenceModel] = {}
 
 
 def shipped_model() -> SentenceModel:
-    """The shipped model, loaded once per process."""
-    path = default_path()
+    """The model in use, loaded once per process: ``$FZSCORE_SENTENCE_MODEL`` if set, else the shipped file."""
+    override = os.environ.get(MODEL_ENV)
+    path = Path(override) if override else default_path()
     model = _LOADED.get(path)
     if model is None:
         model = _LOADED[path] = SentenceModel.load(path)

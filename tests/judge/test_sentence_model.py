@@ -18,6 +18,7 @@ from corpus_paths import CORPUS_DIR, REPO_ROOT
 from scorer.errors import ExitCode, FzError
 from scorer.judge.sentence_model import (
     FORMAT,
+    MODEL_ENV,
     ModelFileError,
     SentenceModel,
     TfidfBlock,
@@ -86,7 +87,7 @@ def test_shipped_model_loads_small_and_trained_on_all_sentences():
     path = default_path()
     assert path.is_file(), f"shipped model missing: run {RETRAIN}"
     assert path.stat().st_size < 1024 * 1024
-    model = shipped_model()
+    model = SentenceModel.load()
     assert set(model.classes) == {"act", "generic", "plan", "problem", "other"}
     assert model.meta["trained_on"] == "all"
     assert model.meta["sentences"] > 1000 and model.meta["reports"] > 40
@@ -116,7 +117,7 @@ def test_shipped_file_is_what_the_trainer_writes(fitted, trainer, corpus):
     else:
         # Other library versions may round the solver's last digits differently: same model, not same bytes.
         fresh = SentenceModel(json.loads(text)).predict_proba([s.text for s in corpus])
-        assert np.abs(fresh - shipped_model().predict_proba([s.text for s in corpus])).max() < 1e-3
+        assert np.abs(fresh - SentenceModel.load().predict_proba([s.text for s in corpus])).max() < 1e-3
 
 
 @pytest.mark.slow
@@ -175,7 +176,7 @@ def test_concrete_acts_score_above_slogans():
         "深入推进严格规范公正文明执法,努力营造良好法治环境。",
         "始终把法治政府建设摆在全局工作的突出位置。",
     ]
-    model = shipped_model()
+    model = SentenceModel.load()
     p_acts, p_slogans = model.p_act(acts), model.p_act(slogans)
     assert p_acts.min() > p_slogans.max(), (p_acts, p_slogans)
     assert all(v.label == "act" for v in model.verdicts(acts))
@@ -202,6 +203,18 @@ def test_bad_model_files_give_a_chinese_error_with_exit_code_2(tmp_path, content
 def test_missing_model_file_is_a_clear_error(tmp_path):
     with pytest.raises(ModelFileError, match="句子模型文件不存在"):
         SentenceModel.load(tmp_path / "absent.json")
+
+
+def test_environment_names_another_model_file(tmp_path, monkeypatch):
+    data = json.loads(default_path().read_text(encoding="utf-8"))
+    data["meta"] = {**data["meta"], "trained_on": "elsewhere"}
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv(MODEL_ENV, str(other))
+    assert shipped_model().meta["trained_on"] == "elsewhere"
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "absent.json"))
+    with pytest.raises(ModelFileError):
+        shipped_model()
 
 
 def test_model_with_mismatched_coefficients_is_rejected():
