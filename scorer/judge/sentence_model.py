@@ -62,7 +62,9 @@ def char_ngrams(text: str, low: int = 1, high: int = 3) -> list[str]:
     return grams
 
 
-# Cues: generic shapes of a report sentence, not wording of any one report.
+# Cues: generic shapes of a report sentence, not wording of any one report. Deliberately separate
+# from the substance rules' patterns (scorer/substance.py): the model's features must stay exactly
+# what it was trained on, so a later edit of a rule cannot silently change its inputs.
 _FIGURE_UNIT = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:万|亿)?\s*"
     r"(?:人次|件|项|次|人|个|家|场|期|份|条|部|名|宗|户|起|篇|批|类|所|处|套|册|%|元|万元|亿元|小时|天|日|轮|堂|节|本)"
