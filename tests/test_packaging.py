@@ -33,6 +33,7 @@ def test_wheel_contains_rule_packs_and_templates(wheel):
     # fzscore serve: its migrations, page templates and script travel in the wheel too.
     assert {"scorer/serve/migrations/env.py", "scorer/serve/migrations/versions/0001_initial.py"} <= names
     assert {"scorer/serve/workspace.js", "scorer/templates/serve/dashboard.html.j2"} <= names
+    assert "scorer/packs/models/sentence-act.json" in names
 
 
 def test_installed_wheel_inspects_a_seed_from_another_directory(wheel, tmp_path, seeds):
@@ -50,6 +51,9 @@ def test_installed_wheel_inspects_a_seed_from_another_directory(wheel, tmp_path,
         "import sys, scorer, scorer.rules as r;"
         "assert str(scorer.__file__).startswith(sys.argv[1]), scorer.__file__;"
         "print(sorted(r.load_packs()));"
+        "from scorer.judge.sentence_model import shipped_model, default_path;"
+        "assert str(default_path()).startswith(sys.argv[1]), default_path();"
+        "print(shipped_model().classes);"
         "from scorer.cli import main; sys.exit(main(['inspect', sys.argv[2]]))"
     )
     done = subprocess.run(
