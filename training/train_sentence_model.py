@@ -2,6 +2,7 @@
 
     .venv/bin/python training/train_sentence_model.py                   # CV figures + rules/models/sentence-act.json
     .venv/bin/python training/train_sentence_model.py --train-on seeds  # a model that never saw dev/ (temp path)
+    .venv/bin/python training/train_sentence_model.py --train-on dev    # a model that never saw the seeds (temp path)
     .venv/bin/python training/train_sentence_model.py --compare         # feature variants side by side (no file)
 
 Data: ``sentences/seeds.csv`` and ``sentences/dev.csv`` of the corpus (``$FZSCORE_CORPUS`` or
@@ -53,6 +54,7 @@ SEED = 20240601
 THRESHOLDS = (0.3, 0.5, 0.7)
 DEFAULT_OUT = REPO / "rules" / "models" / sm.MODEL_FILE
 SEEDS_ONLY_OUT = Path(tempfile.gettempdir()) / "fzscore-sentence-act-seeds-only.json"
+DEV_ONLY_OUT = Path(tempfile.gettempdir()) / "fzscore-sentence-act-dev-only.json"
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,12 @@ def train(config: Config, sentences: Sequence[Sentence], tokens, train_on: str) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--train-on", choices=("all", "seeds"), default="all", help="sentences the shipped file is fitted on")
+    parser.add_argument(
+        "--train-on",
+        choices=("all", "seeds", "dev"),
+        default="all",
+        help="sentences the file is fitted on: all (shipped), seeds or dev (held-out models for fzscore eval)",
+    )
     parser.add_argument("--out", type=Path, help=f"model file (default: {DEFAULT_OUT.relative_to(REPO)} for all, a temp path for seeds)")
     parser.add_argument("--force", action="store_true", help="overwrite --out even if it is not a model file")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation, only write the model")
@@ -414,9 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
-    chosen = [i for i, s in enumerate(sentences) if args.train_on == "all" or s.source == "seeds"]
+    chosen = [i for i, s in enumerate(sentences) if args.train_on in ("all", s.source)]
     text = train(SHIPPED, [sentences[i] for i in chosen], [tokens[i] for i in chosen], args.train_on)
-    out = args.out or (DEFAULT_OUT if args.train_on == "all" else SEEDS_ONLY_OUT)
+    out = args.out or {"all": DEFAULT_OUT, "seeds": SEEDS_ONLY_OUT, "dev": DEV_ONLY_OUT}[args.train_on]
     write_model(out, text, args.force)
     size = len(text.encode("utf-8"))
     print(

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from scorer.document import load_document
     from scorer.judge.match import item_result, rank_candidates
+    from scorer.judge.sentence_model import LABEL_WORDS
     from scorer.model import LEVEL_LABELS, ROLE_LABELS
     from scorer.pipeline import Scorer
     from scorer.render.text import STATUS_LABELS
@@ -59,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
             f"阈值：信号权重 ≥ {config.min_signal:g} 或相似度 ≥ {config.min_similarity:g}"
             f"（句子至少 {config.min_tokens_for_similarity} 个词）为候选；"
             f"相关度 = 信号权重 + {config.similarity_weight:g}×相似度，≥ {config.strong_relevance:g} 为强相关；"
-            f"已覆盖需强相关 + 成效部分 + 具体内容（≥ {config.min_substance} 个数据/文件/日期）"
+            f"已覆盖需强相关 + 成效部分 + 具体内容（≥ {config.min_substance} 个数据/文件/日期，"
+            f"或句子模型判为本年度具体举措的概率 ≥ {config.min_act_probability:g}）"
             + (f"，且 ≥ {config.covered_part_share:.0%} 的要件有体现" if item.parts else "")
             + "\n"
         )
@@ -69,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
         for part in trace.parts:
             out.write(f"  要件 {part.id}（{part.title}）：{STATUS_LABELS[part.status]}\n")
         ranked = rank_candidates(trace.candidates)
+        shown = ranked[: args.top]
+        verdicts = analysis.model.verdicts([c.sentence.text for c in shown]) if analysis.model and shown else []
         out.write(f"候选句 {len(ranked)} 个" + (f"，列出前 {min(args.top, len(ranked))} 个" if ranked else "") + "：\n")
-        for candidate in ranked[: args.top]:
+        for number, candidate in enumerate(shown):
             flags = []
             flags.append("强相关" if candidate.strong else "弱相关")
             flags.append("具体" if candidate.concrete else "笼统")
@@ -88,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
                 out.write(f"    命中信号：{'、'.join(candidate.groups)}；词语：{'、'.join(candidate.terms)}\n")
             if candidate.substance:
                 out.write(f"    具体内容：{'、'.join(candidate.substance)}\n")
+            if verdicts:
+                verdict = verdicts[number]
+                used = "（用于判断是否具体）" if candidate.act else ""
+                out.write(
+                    f"    句子模型：{LABEL_WORDS.get(verdict.label, verdict.label)}，"
+                    f"本年度具体举措的概率 {verdict.p_act:.2f}{used}\n"
+                )
             if candidate.parts:
                 out.write(f"    要件：{'、'.join(candidate.parts)}\n")
     return ExitCode.OK

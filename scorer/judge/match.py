@@ -8,8 +8,10 @@ Status of a content item (thresholds in ``MatchingConfig``):
 
 * candidate  – a sentence whose signal weight >= min_signal or similarity >= min_similarity;
 * strong     – relevance = signal weight + similarity_weight * similarity >= strong_relevance;
-* covered    – a strong candidate in an action part (成效/第一责任人/其他) with substance (figures,
-               《文件》, dates), and for items with parts, enough parts shown in action parts;
+* covered    – a strong candidate in an action part (成效/第一责任人/其他) that is concrete: it has
+               substance (figures, 《文件》, dates, establishing acts) or the learned sentence model
+               reads it as a concrete act of the year (召开专题会议研究部署, 列入年终述职内容…),
+               and for items with parts, enough parts shown in action parts;
 * partial    – any candidate, but not covered (generic, only some parts, only in 不足/下一步);
 * missing    – no candidate.
 """
@@ -28,7 +30,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
 from scorer.judge.structure import check_item
-from scorer.judge.substance import FIGURE, substance_markers
+from scorer.judge.sentence_model import SentenceModel, shipped_model
+from scorer.judge.substance import FIGURE, STANDING_PRACTICE, dated_before, substance_markers
 from scorer.judge.tokenize import DomainTokenizer
 from scorer.model import (
     Document,
@@ -65,6 +68,7 @@ class DocumentAnalysis:
     quote_only: tuple[bool, ...]
     eligible: tuple[bool, ...]  # may be evidence at all (not the title, a part heading or the closing)
     phrase_index: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # phrase -> sentence indexes
+    model: SentenceModel | None = field(default=None, compare=False, repr=False)
     _regex_hits: dict = field(default_factory=dict, compare=False, repr=False)  # pattern -> sentence indexes
     _substance: dict = field(default_factory=dict, compare=False, repr=False)  # index -> markers
 
@@ -74,6 +78,22 @@ class DocumentAnalysis:
         if found is None:
             found = self._substance[index] = substance_markers(self.sentences[index].text, self.year)
         return found
+
+    @functools.cached_property
+    def act_probability(self) -> np.ndarray:
+        """P(concrete act of the year) per sentence from the learned model, for all sentences at once on
+        first use (most reports need it for some candidate); zeros when there is no model."""
+        if self.model is None or not self.sentences:
+            return np.zeros(len(self.sentences))
+        return self.model.p_act([s.text for s in self.sentences])
+
+    def act(self, index: int) -> float:
+        """The model's P(act) for one sentence (0 for a sentence dated only to earlier years, or one that
+        declares a standing practice)."""
+        text = self.sentences[index].text
+        if dated_before(text, self.year) or STANDING_PRACTICE.match(text):
+            return 0.0
+        return float(self.act_probability[index])
 
     def sentences_matching(self, pattern: re.Pattern[str]) -> frozenset[int]:
         """Indexes of sentences in which ``pattern`` matches, found with one pass over the text."""
@@ -130,10 +150,11 @@ class Candidate:
     relevance: float
     strong: bool
     action: bool  # stands in a part that can prove action in the year
-    concrete: bool
+    concrete: bool  # substance markers, or the learned model reads it as a concrete act
     quote_only: bool
     substance: tuple[str, ...]
     parts: tuple[str, ...]  # part ids whose signals this sentence hits
+    act: float = 0.0  # the learned model's P(concrete act of the year)
 
     @property
     def proves(self) -> bool:
@@ -199,8 +220,16 @@ class ItemPlan:
 class Matcher:
     """Scores items of the given packs on documents. Build once, use for many documents."""
 
-    def __init__(self, packs: Sequence["Pack"], tokenizer: DomainTokenizer | None = None) -> None:
+    def __init__(
+        self,
+        packs: Sequence["Pack"],
+        tokenizer: DomainTokenizer | None = None,
+        sentence_model: SentenceModel | None = None,
+    ) -> None:
         self.packs = tuple(packs)
+        # The learned sentence model, loaded once per process, and only when some pack uses it.
+        uses_model = any(pack.matching.min_act_probability < 1 for pack in self.packs if pack.kind != "structure")
+        self.sentence_model = sentence_model or (shipped_model() if uses_model else None)
         phrases: set[str] = set()
         exemplars: list[str] = []
         self._plans: dict[tuple[str, str], ItemPlan] = {}
@@ -299,6 +328,7 @@ class Matcher:
             quote_only=tuple(bool(QUOTE_ONLY.search(s.text)) and not FIGURE.search(s.text) for s in sentences),
             eligible=tuple(_eligible(s, document.meta.title) for s in sentences),
             phrase_index={phrase: tuple(indexes) for phrase, indexes in index_of.items()},
+            model=self.sentence_model,
         )
 
     # ------------------------------------------------------------------------------------------
@@ -350,6 +380,10 @@ class Matcher:
                 weight = max(weight, config.min_signal)
             relevance = weight + config.similarity_weight * similarity
             substance = analysis.substance(index)
+            strong = relevance >= config.strong_relevance
+            action = sentence.role.counts_as_action
+            # The model is asked only where it can decide: a strong action sentence without markers.
+            act = analysis.act(index) if strong and action and len(substance) < config.min_substance else 0.0
             candidates.append(
                 Candidate(
                     index=index,
@@ -359,12 +393,13 @@ class Matcher:
                     terms=terms,
                     similarity=round(similarity, 4),
                     relevance=round(relevance, 4),
-                    strong=relevance >= config.strong_relevance,
-                    action=sentence.role.counts_as_action,
-                    concrete=len(substance) >= config.min_substance,
+                    strong=strong,
+                    action=action,
+                    concrete=len(substance) >= config.min_substance or act >= config.min_act_probability,
                     quote_only=analysis.quote_only[index],
                     substance=substance,
                     parts=part_ids,
+                    act=round(act, 4),
                 )
             )
         parts = self._part_results(item, candidates)
@@ -403,6 +438,8 @@ class Matcher:
                 return Status.PARTIAL, f"提及 {shown}/{len(parts)} 个要件，但缺少具体举措、数据或文件"
             return Status.PARTIAL, f"有具体内容，但仅体现 {shown}/{len(parts)} 个要件"
         if len(proving) >= config.covered_min_sentences:
+            if not any(c.substance for c in proving):
+                return Status.COVERED, "有本年度具体举措（句子模型判断；没有数据或文件）"
             return Status.COVERED, "有具体举措、数据或文件支撑"
         if not any(c.action for c in candidates):
             return Status.PARTIAL, "仅在不足或下一步安排中提及，未写本年度实际举措"
@@ -444,6 +481,7 @@ def _evidence(candidate: Candidate, part: str | None = None) -> Evidence:
         terms=candidate.terms,
         substance=candidate.substance,
         part=part,
+        act=candidate.act or None,
     )
 
 

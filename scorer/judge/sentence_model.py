@@ -35,6 +35,9 @@ from scipy import sparse
 
 from scorer.errors import RuleError, read_user_file
 
+# What each label means, as explain prints it.
+LABEL_WORDS = {"act": "本年度具体举措", "generic": "笼统表述", "plan": "计划安排", "problem": "问题不足", "other": "其他"}
+
 FORMAT = "fzscore-sentence-model"
 FORMAT_VERSION = 1
 MODEL_FILE = "sentence-act.json"

@@ -327,6 +327,10 @@ def quantitative_evidence(document: Document, params: Mapping[str, object]) -> C
     covered_share = float(params.get("covered_share", 0.6))  # type: ignore[arg-type]
     partial_share = float(params.get("partial_share", 0.25))  # type: ignore[arg-type]
     parts = [s for s in document.sections if s.role is Role.ACHIEVEMENTS]
+    if not parts:
+        # No part named 成效 (the report goes by task areas, or opens with the leaders' duty): judge
+        # the parts that report the year's work instead.
+        parts = [s for s in document.sections if s.role in (Role.FIRST_RESPONSIBLE, Role.OTHER)]
     leaves = [node for part in parts for node in part.walk() if not node.children]
     if not leaves:
         return CheckOutcome(Status.MISSING, "没有主要举措和成效部分，无法判断数据支撑")

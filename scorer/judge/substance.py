@@ -36,17 +36,28 @@ CONCRETE_ACT = re.compile(
 YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年(?!度)")
 
 
+# A sentence that declares an ongoing practice ("坚持将……纳入……", "始终……", "常态化开展……") states a
+# standing rule of the body, not an act of the year, however concrete its wording sounds.
+STANDING_PRACTICE = re.compile(r"^(?:[一二三四五六七八九十]是|\d{1,2}[.、])?\s*(?:坚持|始终|一直|长期|常态化|一贯)")
+
+
+def dated_before(text: str, year: int | None) -> bool:
+    """Whether the sentence is dated only to years before the report's ("2017年6月底,我县完成了……")."""
+    if year is None:
+        return False
+    # Years inside a document's name (《2023年政府信息公开工作年度报告》) do not date the sentence.
+    years = [int(y) for y in YEAR_MENTION.findall(DOCUMENT.sub("", text))]
+    return bool(years) and max(years) < year
+
+
 def substance_markers(text: str, year: int | None = None) -> tuple[str, ...]:
     """The concrete markers in ``text``, in order of appearance, de-duplicated.
 
-    With the report's ``year``, a sentence dated only to earlier years ("2017年6月底,我县完成了……")
-    tells the history, not the year's work, and has no substance.
+    With the report's ``year``, a sentence dated only to earlier years tells the history, not the
+    year's work, and has no substance.
     """
-    if year is not None:
-        # Years inside a document's name (《2023年政府信息公开工作年度报告》) do not date the sentence.
-        years = [int(y) for y in YEAR_MENTION.findall(DOCUMENT.sub("", text))]
-        if years and max(years) < year:
-            return ()
+    if dated_before(text, year):
+        return ()
     found: list[tuple[int, str]] = []
     for pattern in (FIGURE, RANK_OR_RATIO):
         for match in pattern.finditer(text):

@@ -26,6 +26,7 @@ class Evidence:
     terms: tuple[str, ...] = ()  # matched signal phrases, for highlighting
     substance: tuple[str, ...] = ()  # concrete markers: figures with units, 《文件》, dates
     part: str | None = None  # part id when the evidence shows a named part
+    act: float | None = None  # the learned sentence model's P(concrete act of the year), where it was asked
 
 
 @dataclass(frozen=True)

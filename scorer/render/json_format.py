@@ -26,6 +26,7 @@ def evidence_dict(evidence: Evidence) -> dict[str, Any]:
         "similarity": round(evidence.similarity, 4),
         "terms": list(evidence.terms),
         "substance": list(evidence.substance),
+        "act": evidence.act,
         **({"part": evidence.part} if evidence.part else {}),
     }
 

@@ -85,6 +85,7 @@ THRESHOLD_LABELS = {
     "strong_relevance": "强证据的最低相关度（信号权重 + 相似度加权）",
     "similarity_weight": "相似度在相关度中的权重",
     "min_substance": "判为已覆盖所需的实质性要素数（数字与单位、《文件》、日期）",
+    "min_act_probability": "无数字文件时，句子模型判为“本年度具体举措”所需的最低概率",
     "covered_min_sentences": "判为已覆盖所需的强证据句数",
     "covered_part_share": "分部分条目判为已覆盖所需的部分比例",
     "min_tokens_for_similarity": "仅凭相似度成为候选句所需的最少词数",

@@ -28,6 +28,10 @@ class MatchingConfig:
     # Substance: how many concrete markers (figures with units, 《文件》, dates) a strong, action-role
     # sentence or its paragraph needs for "covered".
     min_substance: int = 1
+    # The learned sentence model (rules/models/sentence-act.json): a strong, action-role sentence
+    # that it reads as a concrete act of the year with at least this probability counts as concrete
+    # without figures or documents ("召开专题会议研究部署", "列入年终述职内容"). 1 or more: model off.
+    min_act_probability: float = 0.7
     # Covered needs this many strong, concrete, action-role sentences.
     covered_min_sentences: int = 1
     # Items with parts: the share of parts that must be shown (each part by an action-role sentence).
