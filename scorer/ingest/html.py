@@ -30,6 +30,7 @@ _HEADING_TAGS = {f"h{level}": level for level in range(1, 7)}
 _CELL_TAGS = frozenset({"td", "th"})
 _LAYOUT_CELL_CJK = 200  # more CJK characters than a data-table cell holds
 _MAX_TITLE_HEADINGS = 20
+_MAX_TITLE_CHARS = 500
 _START_TAG = re.compile(rb"<[A-Za-z]")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -321,7 +322,9 @@ def _title_candidates(soup) -> list[str]:
     headings = soup.find_all("h1", limit=_MAX_TITLE_HEADINGS)
     candidates = [_COMPACT.sub(" ", h1.get_text(" ")).strip() for h1 in headings if not _in_page_chrome(h1)]
     if soup.title and soup.title.string:
-        segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(soup.title.get_text()) if segment.strip()]
+        # A real title is short; the cut bounds the separator search (quadratic on runs of spaces).
+        title = soup.title.get_text()[:_MAX_TITLE_CHARS]
+        segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(title) if segment.strip()]
         if segments:
             candidates.append(max(segments, key=lambda segment: len(_CJK.findall(segment))))
     # A site name ("青禾县人民政府") is not a report title: keep only what reads like one.

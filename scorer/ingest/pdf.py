@@ -136,6 +136,25 @@ class _Reading:
     rest_broken_after: int | None = None  # the page tree broke after this many pages
 
 
+def _too_many_pages(path: str, count: int | None, limits: Limits) -> InputTooLarge:
+    counted = f"有 {count:,} 页，" if count is not None else ""
+    return InputTooLarge(
+        f"PDF 文件 {path} {counted}超过 {limits.max_pdf_pages:,} 页的上限；一份年度报告通常只有几十页，请确认文件内容是否正确"
+    )
+
+
+def _check_page_count(pdf, path: str, limits: Limits) -> None:
+    """Refuse before reading any page when the page tree's /Count is over the limit."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # noqa: BLE001 - a damaged tree: the pages are counted as they are read
+        return
+    if isinstance(count, int) and Limits.exceeded(count, limits.max_pdf_pages):
+        raise _too_many_pages(path, count, limits)
+
+
 def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
     """Lines with their horizontal extent, per page; pages holding only images or unreadable.
 
@@ -149,6 +168,7 @@ def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
         # Not `with`: PDF.close() builds every page object to close it. The stream is our BytesIO,
         # so there is nothing else to release.
         pdf = pdfplumber.open(io.BytesIO(data))
+        _check_page_count(pdf, path, limits)
         pages = enumerate(_plumber_pages(pdf), start=1)
         while True:
             try:
@@ -161,10 +181,7 @@ def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
                 reading.rest_broken_after = len(reading.pages) + len(reading.broken)
                 break
             if Limits.exceeded(number, limits.max_pdf_pages):
-                raise InputTooLarge(
-                    f"PDF 文件 {path} 超过 {limits.max_pdf_pages:,} 页的上限；"
-                    "一份年度报告通常只有几十页，请确认文件内容是否正确"
-                )
+                raise _too_many_pages(path, None, limits)  # more pages than the page tree said
             try:
                 page = _page_lines(plumber_page)
             except Exception:  # noqa: BLE001 - pdfminer raises many kinds on a damaged content stream

@@ -361,13 +361,15 @@ def read_txt(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extract
 # --- Markdown ------------------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?!#)[ \t]*")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCKQUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+")
-_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]*)\)")
+# Written so that no two runs of spaces can trade characters: an ambiguous pattern backtracks
+# quadratically on a long line of spaces (as the link pattern did on a line of "[").
+_TABLE_SEPARATOR = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?$")
+_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\n]*)\)")  # no nested brackets: linear on "[[[["
 _CODE_SPAN = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -403,6 +405,28 @@ def _inline_pieces(line: str, line_start: int) -> list[tuple[str, int]]:
     return [(replace.get(index, char), line_start + index) for index, char in enumerate(line) if keep[index]]
 
 
+def _atx_heading(line: str) -> tuple[int, int, int] | None:
+    """(level, content start, content end) of an ATX heading line ("## 标题 ##"), else None.
+
+    The content is what lies between the opening #s and an optional closing run of #s (after a
+    space), without surrounding spaces. Worked out by hand: a regex with a lazy content group
+    backtracks quadratically on a long line of spaces.
+    """
+    opening = _ATX_OPENING.match(line)
+    if opening is None:
+        return None
+    start = opening.end()
+    end = len(line.rstrip(" \t"))
+    if end <= start:
+        return len(opening.group(1)), start, start
+    closing = end
+    while closing > start and line[closing - 1] == "#":
+        closing -= 1
+    if closing < end and closing > start and line[closing - 1] in " \t":
+        end = len(line[:closing].rstrip(" \t"))
+    return len(opening.group(1)), start, end
+
+
 def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[HeadingSpan, ...]]:
     """Pieces of a markdown text with markers dropped, and the spans of its headings."""
     pieces: list[tuple[str, int]] = []
@@ -424,10 +448,10 @@ def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[H
             headings.append(HeadingSpan(previous_line[0], previous_line[1], level))
         elif _THEMATIC_BREAK.match(line) or _TABLE_SEPARATOR.match(line) and "-" in line and "|" in line:
             pass
-        elif heading := _ATX_HEADING.match(line):
-            content_start, content_end = heading.start(2), heading.end(2)
+        elif heading := _atx_heading(line):
+            level, content_start, content_end = heading
             if content_end > content_start:
-                headings.append(HeadingSpan(line_start + content_start, line_start + content_end, len(heading.group(1))))
+                headings.append(HeadingSpan(line_start + content_start, line_start + content_end, level))
                 pieces.extend(_inline_pieces(line[content_start:content_end], line_start + content_start))
         else:
             offset = 0

@@ -23,21 +23,15 @@ def damaged_pdf(tmp_path_factory, seed_by_prefix):
 
     pdfminer logs "Could not get FontBBox…" and, once per page, "MediaBox missing…".
     """
-    import importlib.util
+    from report_files import build_pdf
 
-    from corpus_paths import REPO_ROOT
-
-    spec = importlib.util.spec_from_file_location("ingest_builders", REPO_ROOT / "tests" / "ingest" / "conftest.py")
-    builders = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(builders)  # type: ignore[union-attr]
     lines = [line for line in seed_by_prefix(SEED).read_text(encoding="utf-8").splitlines() if line.strip()]
-    folder = tmp_path_factory.mktemp("pdf")
-    clean = builders._build_pdf(folder / "clean.pdf", lines)
+    clean = build_pdf(tmp_path_factory.mktemp("pdf") / "clean.pdf", lines)
     data = clean.read_bytes()
     assert data.count(FONT_BOX) == 1 and b"/MediaBox" in data  # what the damage below replaces
     pages = data.count(b"/MediaBox")
     damaged = data.replace(FONT_BOX, b"/FontBBox null".ljust(len(FONT_BOX))).replace(b"/MediaBox", b"/MediaBxx")
-    path = folder / "damaged.pdf"
+    path = clean.with_name("damaged.pdf")
     path.write_bytes(damaged)
     return path, pages, lines[0]
 
