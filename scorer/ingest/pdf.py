@@ -81,6 +81,39 @@ def _open_error(path: str, exc: Exception) -> InputError:
     return InputError(f"文件 {path} 不是有效的 PDF 或已损坏，无法读取（{name}）")
 
 
+_PS_WHITESPACE = b" \t\n\r\x0b\x0c"  # what \s matches in a bytes pattern
+
+
+def _ascii85decode(data: bytes) -> bytes:
+    """pdfminer's ``ascii85decode``, with its trim patterns done by hand.
+
+    pdfminer strips ``<~ … ~>`` with ``re.sub(rb"\\s*~\\s*>?\\s*$")`` (and a similar leading
+    pattern), which backtracks quadratically on a long run of whitespace: a damaged stream with
+    100,000 spaces took 35 s, a megabyte would take an hour. Same result, linear time.
+    """
+    from base64 import a85decode
+
+    head = data.lstrip(_PS_WHITESPACE)
+    if head.startswith(b"<"):
+        head = head[1:].lstrip(_PS_WHITESPACE)
+    if head.startswith(b"~"):
+        data = head[1:].lstrip(_PS_WHITESPACE)
+    tail = data.rstrip(_PS_WHITESPACE)
+    if tail.endswith(b">"):
+        tail = tail[:-1].rstrip(_PS_WHITESPACE)
+    if tail.endswith(b"~"):
+        data = tail[:-1].rstrip(_PS_WHITESPACE)
+    return a85decode(data)
+
+
+def _patch_pdfminer() -> None:
+    """Swap in the linear ASCII85 decoder where pdfminer's stream decoding looks it up."""
+    import pdfminer.pdftypes
+
+    if getattr(pdfminer.pdftypes, "ascii85decode", None) is not _ascii85decode:
+        pdfminer.pdftypes.ascii85decode = _ascii85decode
+
+
 def _valid_box(value: object) -> bool:
     return isinstance(value, (list, tuple)) and len(value) == 4 and all(isinstance(x, (int, float)) for x in value)
 
@@ -162,6 +195,7 @@ def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
     """
     import pdfplumber  # imported here: pdfminer is slow to import and only PDFs need it
 
+    _patch_pdfminer()
     reading = _Reading()
     characters = 0
     try:
