@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, BlockBuilder, Extraction
@@ -167,6 +168,17 @@ def _check_zip(data: bytes, path: str, limits: Limits) -> None:
             )
 
 
+def _damaged(path: str, exc: Exception) -> InputError:
+    """What went wrong inside python-docx/lxml/zipfile, in words a user can act on."""
+    if "Excessive depth" in str(exc):
+        return InputError(f"Word 文档 {path} 的结构嵌套过深（超过 256 层，如表格中层层嵌套表格），无法读取")
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return InputError(f"Word 文档 {path} 的压缩数据已损坏（校验失败），无法读取；请重新保存或重新下载后再试")
+    if isinstance(exc, KeyError):
+        return InputError(f"Word 文档 {path} 缺少必需的组成部分（{exc}），文件可能已损坏；请重新保存后再试")
+    return InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）")
+
+
 def read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Read a .docx: body paragraphs and table rows in document order, with heading hints."""
     _check_zip(data, path, limits)
@@ -195,7 +207,5 @@ def read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extrac
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml/zipfile raise many kinds on damaged files
-        if "Excessive depth" in str(exc):
-            raise InputError(f"Word 文档 {path} 的结构嵌套过深（超过 256 层，如表格中层层嵌套表格），无法读取") from None
-        raise InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）") from None
+        raise _damaged(path, exc) from None
     return Extraction(original=blocks.text, headings=blocks.headings)
