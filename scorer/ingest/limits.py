@@ -2,7 +2,7 @@
 
 The defaults sit far above any real report (the longest seen are ~40 pages and ~60,000
 characters) and low enough that the work they allow ends in seconds on a small machine: scoring
-costs about 10 µs per character, pdfplumber about 0.1 s per page. Callers (``fzscore batch
+costs about 10 µs per character, pdfplumber about 0.25 s per full page. Callers (``fzscore batch
 --max-size``, a web form) pass their own ``Limits`` to ``read_report``; every refusal is an
 ``InputError`` whose Chinese message names the limit that was hit.
 """
@@ -26,10 +26,10 @@ class Limits:
 
     max_file_bytes: int = 200 * MIB  # any file, checked before it is read
     max_html_bytes: int = 20 * MIB  # page markup: the HTML parser needs ~10× this in memory
-    max_html_elements: int = 200_000  # start tags; parsing and reading cost ~30-80 µs each (a real page has < 10,000)
+    max_html_elements: int = 100_000  # start tags; parsing and reading cost ~30-80 µs each (a real page has < 10,000)
     max_unpacked_bytes: int = 300 * MIB  # .docx: all zip members together, uncompressed (zip bombs)
     max_xml_bytes: int = 64 * MIB  # .docx: any one XML part, uncompressed (a 1M-character document is ~20 MB)
-    max_pdf_pages: int = 500
+    max_pdf_pages: int = 300  # pdfplumber reads a full page in ~0.25 s
     max_text_chars: int = 1_000_000  # characters extracted from the file, before normalisation
 
     def __post_init__(self) -> None:
