@@ -20,7 +20,6 @@ import struct
 import time
 import traceback
 import zipfile
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,7 +28,7 @@ from typing import Callable, Iterator
 
 from corpus_paths import EXAMPLES_DIR
 from scorer.ingest.limits import DEFAULT_LIMITS, Limits
-from report_files import build_docx, build_html, build_markdown, build_pdf
+from report_files import build_html, build_markdown, build_pdf
 
 KINDS = ("txt-utf8", "txt-gb18030", "md", "docx", "pdf", "html")
 SUFFIXES = {"txt-utf8": ".txt", "txt-gb18030": ".txt", "md": ".md", "docx": ".docx", "pdf": ".pdf", "html": ".html"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -48,7 +49,7 @@ def test_text_length_after_decoding(tmp_path, seed_path):
     path = tmp_path / "report.txt"
     path.write_bytes(seed_path.read_bytes())
     limit = len(text) - 100  # the bytes (3 per character) do not give it away: counted after decoding
-    message = refused(path, Limits(max_text_chars=limit), "文字过长", f"{len(text):,} 字", f"{limit:,} 字")
+    refused(path, Limits(max_text_chars=limit), "文字过长", f"{len(text):,} 字", f"{limit:,} 字")
     assert read_report(path, Limits(max_text_chars=len(text))).text
 
 
@@ -118,8 +119,16 @@ def test_docx_declaring_a_huge_member(tmp_path):
 def test_pdf_pages(tmp_path, seed_path, build_pdf):
     lines = [line for line in seed_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     path = build_pdf(tmp_path / "report.pdf", lines)
-    refused(path, Limits(max_pdf_pages=2), "PDF", "2 页")
+    data = path.read_bytes()
+    pages = int(re.search(rb"/Count (\d+)", data).group(1))
+    assert pages > 2
+    refused(path, Limits(max_pdf_pages=2), "PDF", f"有 {pages} 页", "2 页")
     assert read_report(path, Limits(max_pdf_pages=50)).text
+    # A page tree that understates its size is caught while the pages are read.
+    liar = tmp_path / "liar.pdf"
+    liar.write_bytes(re.sub(rb"/Count \d+", b"/Count 1", data))
+    message = refused(liar, Limits(max_pdf_pages=2), "PDF", "2 页")
+    assert "有 " not in message
 
 
 def test_scorer_passes_its_limits(tmp_path, seed_path):
