@@ -25,6 +25,8 @@ from typing import Iterator
 # Loggers of the libraries that ingest (and the tokenizer) use; their children are included.
 LIBRARY_LOGGERS = ("pdfminer", "pdfplumber", "docx", "bs4", "charset_normalizer", "PIL", "jieba")
 
+_PDF_LIBRARY_FILE = re.compile(r"[/\\](pdfminer|pdfplumber)[/\\]")
+
 _local = threading.local()
 _install_lock = threading.Lock()
 _installed = False
@@ -113,7 +115,12 @@ def library_output() -> Iterator[list[LibraryMessage]]:
         stack.pop()
     for warning in caught:
         category = warning.category.__name__
-        collected.append(LibraryMessage(category, logging.WARNING, str(warning.message)))
+        # Only the PDF libraries warn about the file itself; elsewhere a warning is about the
+        # library's own use (deprecations, bs4 guessing whether a string is a file name).
+        about_file = bool(_PDF_LIBRARY_FILE.search(str(warning.filename))) and not issubclass(
+            warning.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
+        )
+        collected.append(LibraryMessage(category, logging.WARNING if about_file else logging.INFO, str(warning.message)))
         if debug_enabled():
             _print_raw(category, "WARNING", str(warning.message))
 
@@ -129,8 +136,6 @@ _PDF_KINDS = (
 )
 _OTHER = "处内容无法解析"
 _SUBJECT = {"pdf": "PDF 有", "docx": "Word 文档有", "html": "网页有"}
-# Library warnings that say nothing about the file's text (bs4 guessing whether a string is a URL).
-_IRRELEVANT = re.compile(r"MarkupResemblesLocator|XMLParsedAsHTML|GuessedAtParser")
 
 
 def summarise(messages: list[LibraryMessage], file_format: str) -> tuple[str, ...]:
@@ -138,7 +143,7 @@ def summarise(messages: list[LibraryMessage], file_format: str) -> tuple[str, ..
 
     e.g. "PDF 有 3 处字体信息缺失、1 处对象索引（xref）损坏，文字可能不全".
     """
-    relevant = [m for m in messages if m.level >= logging.WARNING and not _IRRELEVANT.search(m.source)]
+    relevant = [m for m in messages if m.level >= logging.WARNING]
     if not relevant:
         return ()
     counts: dict[str, int] = {}
