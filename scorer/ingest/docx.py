@@ -140,7 +140,7 @@ def _check_zip(data: bytes, path: str, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except Exception:  # noqa: BLE001 - BadZipFile, but also NotImplementedError, ValueError… on damaged headers
         raise InputError(f"文件 {path} 已损坏或不完整，无法作为 .docx 打开（压缩包结构错误）；请重新保存或重新下载后再试") from None
     names = {member.filename for member in members}
     if not ("word/document.xml" in names or any(name.endswith("/document.xml") and name.startswith("word") for name in names)):
@@ -172,7 +172,7 @@ def _damaged(path: str, exc: Exception) -> InputError:
     """What went wrong inside python-docx/lxml/zipfile, in words a user can act on."""
     if "Excessive depth" in str(exc):
         return InputError(f"Word 文档 {path} 的结构嵌套过深（超过 256 层，如表格中层层嵌套表格），无法读取")
-    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
         return InputError(f"Word 文档 {path} 的压缩数据已损坏（校验失败），无法读取；请重新保存或重新下载后再试")
     if isinstance(exc, KeyError):
         return InputError(f"Word 文档 {path} 缺少必需的组成部分（{exc}），文件可能已损坏；请重新保存后再试")

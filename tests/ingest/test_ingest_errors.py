@@ -110,6 +110,18 @@ def test_docx_with_a_damaged_member(tmp_path):
     assert_input_error(path)
 
 
+@pytest.mark.parametrize("field", [6, 10], ids=["needed-version", "compression"])
+def test_docx_with_a_damaged_directory_entry(tmp_path, field):
+    """Damaged header fields make zipfile raise NotImplementedError, not BadZipFile (found by bench/fuzz.py)."""
+    data = bytearray(_small_docx(tmp_path))
+    entry = data.find(b"PK\x01\x02")
+    data[entry + field] = 0xFE
+    data[entry + field + 1] = 0x00
+    path = tmp_path / "damaged_entry.docx"
+    path.write_bytes(bytes(data))
+    assert_input_error(path, "损坏")
+
+
 @pytest.mark.parametrize(
     ("members", "fragment"),
     [
