@@ -168,6 +168,9 @@ def _check_zip(data: bytes, path: str, limits: Limits) -> None:
             )
 
 
+_MISSING_PART = re.compile(r"no item named '([^']+)'")
+
+
 def _damaged(path: str, exc: Exception) -> InputError:
     """What went wrong inside python-docx/lxml/zipfile, in words a user can act on."""
     if "Excessive depth" in str(exc):
@@ -175,7 +178,9 @@ def _damaged(path: str, exc: Exception) -> InputError:
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
         return InputError(f"Word 文档 {path} 的压缩数据已损坏（校验失败），无法读取；请重新保存或重新下载后再试")
     if isinstance(exc, KeyError):
-        return InputError(f"Word 文档 {path} 缺少必需的组成部分（{exc}），文件可能已损坏；请重新保存后再试")
+        missing = _MISSING_PART.search(str(exc))
+        part = f" {missing.group(1)}" if missing else ""
+        return InputError(f"Word 文档 {path} 缺少必需的组成部分{part}，文件可能已损坏；请重新保存后再试")
     return InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）")
 
 
