@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from scorer.document import build_document, load_document, raw_text_from_string
+from scorer.document import build_document, raw_text_from_string
+from scorer.ingest import Limits, read_report
 from scorer.judge.match import Matcher
 from scorer.judge.scorecard import build_scorecard
 from scorer.model import Document, Scorecard, SentenceFacts
@@ -26,6 +27,7 @@ class Scorer:
         pack_choice: str = "auto",
         matching: Mapping[str, object] | None = None,
         waivers: Sequence[tuple[str, str]] = (),
+        limits: Limits | None = None,
     ) -> None:
         self.packs = load_packs(Path(rules_dir) if rules_dir else None)
         if matching:
@@ -37,6 +39,7 @@ class Scorer:
         self.pack_choice = pack_choice
         self.waivers = tuple(waivers)
         self.matcher = Matcher(list(self.packs.values()))
+        self.limits = limits  # input size bounds for score_path; None: ingest's defaults
 
     def score_document(self, document: Document) -> Scorecard:
         packs, warnings = select_packs(self.packs, self.pack_choice, document.meta.year)
@@ -71,7 +74,7 @@ class Scorer:
         }
 
     def score_path(self, path: str | os.PathLike[str]) -> Scorecard:
-        return self.score_document(load_document(path))
+        return self.score_document(build_document(read_report(path, self.limits)))
 
     def score_text(self, text: str, path: str = "<string>") -> Scorecard:
         return self.score_document(build_document(raw_text_from_string(text, path)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, BlockBuilder, Extraction
+from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits, describe_bytes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -45,23 +47,40 @@ def _paragraph_text(element) -> str:
     return "".join(parts)
 
 
+def _direct(element, tag: str):
+    """Children of ``element`` with ``tag``, looking through content controls and revision marks.
+
+    Only direct ones: a table's rows are not the rows of the tables nested in its cells (reading
+    those too repeats nested text once per level above it, 2^depth times in all).
+    """
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _direct(child, tag)
+
+
 def _cell_text(cell) -> str:
     """Text of a w:tc: its paragraphs (and nested tables' rows) joined by spaces."""
     texts: list[str] = []
-    for child in cell:
-        if child.tag == f"{_W}p":
-            texts.append(_paragraph_text(child))
-        elif child.tag == f"{_W}tbl":
-            texts.extend(_row_text(row) for row in child.iter(f"{_W}tr"))
+
+    def visit(container) -> None:
+        for child in container:
+            if child.tag == f"{_W}p":
+                texts.append(_paragraph_text(child))
+            elif child.tag == f"{_W}tbl":
+                texts.extend(_row_text(row) for row in _direct(child, f"{_W}tr"))
+            elif child.tag in _CONTAINERS:
+                visit(child)
+
+    visit(cell)
     return " ".join(text for text in texts if text.strip())
 
 
 def _row_text(row) -> str:
     """One table row as one line: cells separated by a tab (normalised to a space later)."""
     cells: list[str] = []
-    for cell in row.iter(f"{_W}tc"):
-        if cell.getparent() is not row and cell.getparent().tag != f"{_W}sdtContent":
-            continue  # a cell of a nested table, read through its own cell
+    for cell in _direct(row, f"{_W}tc"):
         merge = cell.find(f"{_W}tcPr/{_W}vMerge")
         if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
             cells.append("")  # lower part of a vertically merged cell: text is in the row above
@@ -116,29 +135,58 @@ def _outline_to_level(value: str | None) -> int | None:
     return number + 1 if 0 <= number <= 5 else None  # 9 = body text
 
 
-def _check_zip(data: bytes, path: str) -> None:
-    """Tell a damaged archive and a non-Word archive apart before python-docx sees them."""
+def _check_zip(data: bytes, path: str, limits: Limits) -> None:
+    """Tell a damaged archive, a non-Word archive and a zip bomb apart before python-docx sees them."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, EOFError, ValueError):
+            members = archive.infolist()
+    except Exception:  # noqa: BLE001 - BadZipFile, but also NotImplementedError, ValueError… on damaged headers
         raise InputError(f"文件 {path} 已损坏或不完整，无法作为 .docx 打开（压缩包结构错误）；请重新保存或重新下载后再试") from None
-    if "word/document.xml" in names or any(name.endswith("/document.xml") and name.startswith("word") for name in names):
-        return
-    if "xl/workbook.xml" in names:
-        kind = "Excel 表格（.xlsx）"
-    elif "ppt/presentation.xml" in names:
-        kind = "PowerPoint 演示文稿（.pptx）"
-    elif "content.xml" in names and "mimetype" in names:
-        kind = "OpenDocument 文档（如 .odt），请另存为 .docx"
-    else:
-        kind = "普通压缩包"
-    raise InputError(f"文件 {path} 不是 Word 文档（.docx），而是{kind}；{SUPPORTED_FORMATS}")
+    names = {member.filename for member in members}
+    if not ("word/document.xml" in names or any(name.endswith("/document.xml") and name.startswith("word") for name in names)):
+        if "xl/workbook.xml" in names:
+            kind = "Excel 表格（.xlsx）"
+        elif "ppt/presentation.xml" in names:
+            kind = "PowerPoint 演示文稿（.pptx）"
+        elif "content.xml" in names and "mimetype" in names:
+            kind = "OpenDocument 文档（如 .odt），请另存为 .docx"
+        else:
+            kind = "普通压缩包"
+        raise InputError(f"文件 {path} 不是 Word 文档（.docx），而是{kind}；{SUPPORTED_FORMATS}")
+    # python-docx unpacks every part into memory: a few KB of zeros can claim gigabytes.
+    unpacked = sum(member.file_size for member in members)
+    if Limits.exceeded(unpacked, limits.max_unpacked_bytes):
+        raise InputTooLarge(
+            f"Word 文档 {path} 解压后过大（{describe_bytes(unpacked)}），超过 {describe_bytes(limits.max_unpacked_bytes)} 的上限"
+            "（可能是“压缩炸弹”或已损坏的文件）"
+        )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")) and Limits.exceeded(member.file_size, limits.max_xml_bytes):
+            raise InputTooLarge(
+                f"Word 文档 {path} 中的 {member.filename} 解压后过大（{describe_bytes(member.file_size)}），"
+                f"超过 {describe_bytes(limits.max_xml_bytes)} 的上限（可能是“压缩炸弹”或已损坏的文件）"
+            )
 
 
-def read_docx(data: bytes, path: str) -> Extraction:
+_MISSING_PART = re.compile(r"no item named '([^']+)'")
+
+
+def _damaged(path: str, exc: Exception) -> InputError:
+    """What went wrong inside python-docx/lxml/zipfile, in words a user can act on."""
+    if "Excessive depth" in str(exc):
+        return InputError(f"Word 文档 {path} 的结构嵌套过深（超过 256 层，如表格中层层嵌套表格），无法读取")
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
+        return InputError(f"Word 文档 {path} 的压缩数据已损坏（校验失败），无法读取；请重新保存或重新下载后再试")
+    if isinstance(exc, KeyError):
+        missing = _MISSING_PART.search(str(exc))
+        part = f" {missing.group(1)}" if missing else ""
+        return InputError(f"Word 文档 {path} 缺少必需的组成部分{part}，文件可能已损坏；请重新保存后再试")
+    return InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）")
+
+
+def read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Read a .docx: body paragraphs and table rows in document order, with heading hints."""
-    _check_zip(data, path)
+    _check_zip(data, path, limits)
     import docx  # imported here: loading python-docx/lxml costs time that txt input need not pay
 
     try:
@@ -153,15 +201,16 @@ def read_docx(data: bytes, path: str) -> Extraction:
                 if tag == f"{_W}p":
                     blocks.add(_paragraph_text(child), headings.level(child))
                 elif tag == f"{_W}tbl":
-                    for row in child:
-                        if row.tag == f"{_W}tr":
-                            blocks.add(_row_text(row))
+                    for row in _direct(child, f"{_W}tr"):
+                        blocks.add(_row_text(row))
                 elif tag in _CONTAINERS:
                     walk(child)
+                if Limits.exceeded(blocks.length, limits.max_text_chars):
+                    return  # the reader refuses it as too long; no need to read the rest
 
         walk(body)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml/zipfile raise many kinds on damaged files
-        raise InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）") from None
+        raise _damaged(path, exc) from None
     return Extraction(original=blocks.text, headings=blocks.headings)

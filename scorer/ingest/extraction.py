@@ -65,6 +65,11 @@ class BlockBuilder:
         return "".join(self._parts)
 
     @property
+    def length(self) -> int:
+        """Characters collected so far."""
+        return self._length
+
+    @property
     def headings(self) -> tuple[HeadingSpan, ...]:
         return tuple(self._headings)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import Extraction
+from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "第 3 页", "第3页 共12页", "3/12", "Page 3".
 _PAGE_NUMBER = re.compile(
@@ -50,6 +51,7 @@ class _Line:
 @dataclass
 class _Page:
     lines: list[_Line]
+    image_only: bool = False  # no text, only pictures (a scanned page)
     right_edge: float = 0.0
     left_edge: float = 0.0
     char_width: float = 10.0
@@ -79,39 +81,161 @@ def _open_error(path: str, exc: Exception) -> InputError:
     return InputError(f"文件 {path} 不是有效的 PDF 或已损坏，无法读取（{name}）")
 
 
-def _read_pages(data: bytes, path: str) -> tuple[list[_Page], list[int]]:
-    """Lines with their horizontal extent, per page; and the pages that hold only images."""
+_PS_WHITESPACE = b" \t\n\r\x0b\x0c"  # what \s matches in a bytes pattern
+
+
+def _ascii85decode(data: bytes) -> bytes:
+    """pdfminer's ``ascii85decode``, with its trim patterns done by hand.
+
+    pdfminer strips ``<~ … ~>`` with ``re.sub(rb"\\s*~\\s*>?\\s*$")`` (and a similar leading
+    pattern), which backtracks quadratically on a long run of whitespace: a damaged stream with
+    100,000 spaces took 35 s, a megabyte would take an hour. Same result, linear time.
+    """
+    from base64 import a85decode
+
+    head = data.lstrip(_PS_WHITESPACE)
+    if head.startswith(b"<"):
+        head = head[1:].lstrip(_PS_WHITESPACE)
+    if head.startswith(b"~"):
+        data = head[1:].lstrip(_PS_WHITESPACE)
+    tail = data.rstrip(_PS_WHITESPACE)
+    if tail.endswith(b">"):
+        tail = tail[:-1].rstrip(_PS_WHITESPACE)
+    if tail.endswith(b"~"):
+        data = tail[:-1].rstrip(_PS_WHITESPACE)
+    return a85decode(data)
+
+
+def _patch_pdfminer() -> None:
+    """Swap in the linear ASCII85 decoder where pdfminer's stream decoding looks it up."""
+    import pdfminer.pdftypes
+
+    if getattr(pdfminer.pdftypes, "ascii85decode", None) is not _ascii85decode:
+        pdfminer.pdftypes.ascii85decode = _ascii85decode
+
+
+def _valid_box(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and len(value) == 4 and all(isinstance(x, (int, float)) for x in value)
+
+
+def _plumber_pages(pdf):
+    """pdfplumber pages, one at a time, with damaged page boxes repaired.
+
+    ``pdf.pages`` builds every page before the first is read (a PDF may claim a million) and
+    fails on a page whose MediaBox is missing or broken, where pdfminer has already fallen back to
+    A4/US Letter: give pdfplumber pdfminer's box and drop broken optional boxes.
+    """
+    from pdfminer.pdftypes import resolve_all
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        attrs = page_obj.attrs
+        if not _valid_box(resolve_all(attrs.get("MediaBox"))):
+            attrs["MediaBox"] = list(page_obj.mediabox)
+        for name in ("CropBox", "TrimBox", "BleedBox", "ArtBox"):
+            if name in attrs and not _valid_box(resolve_all(attrs[name])):
+                del attrs[name]
+        yield Page(pdf, page_obj, page_number=number)
+
+
+def _page_lines(page) -> _Page:
+    """The text lines of one pdfplumber page, with the page's typical CJK character width."""
+    page = page.dedupe_chars()  # text overprinted to look bold would read twice
+    raw_lines = page.extract_text_lines(strip=True, return_chars=True)
+    lines = [
+        _Line(text=line["text"].strip(), x0=_text_start(line), x1=float(line["x1"]))
+        for line in raw_lines
+        if line["text"].strip()
+    ]
+    widths = sorted(
+        float(char["x1"]) - float(char["x0"])
+        for line in raw_lines
+        for char in line.get("chars", ())
+        if not char["text"].isascii()
+    )
+    current = _Page(lines=lines)
+    if widths:
+        current.char_width = widths[len(widths) // 2]
+    current.image_only = not lines and bool(page.images)
+    return current
+
+
+@dataclass
+class _Reading:
+    pages: list[_Page] = field(default_factory=list)
+    image_only: list[int] = field(default_factory=list)  # page numbers
+    broken: list[int] = field(default_factory=list)  # pages that could not be read
+    rest_broken_after: int | None = None  # the page tree broke after this many pages
+
+
+def _too_many_pages(path: str, count: int | None, limits: Limits) -> InputTooLarge:
+    counted = f"有 {count:,} 页，" if count is not None else ""
+    return InputTooLarge(
+        f"PDF 文件 {path} {counted}超过 {limits.max_pdf_pages:,} 页的上限；一份年度报告通常只有几十页，请确认文件内容是否正确"
+    )
+
+
+def _check_page_count(pdf, path: str, limits: Limits) -> None:
+    """Refuse before reading any page when the page tree's /Count is over the limit."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # noqa: BLE001 - a damaged tree: the pages are counted as they are read
+        return
+    if isinstance(count, int) and Limits.exceeded(count, limits.max_pdf_pages):
+        raise _too_many_pages(path, count, limits)
+
+
+def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
+    """Lines with their horizontal extent, per page; pages holding only images or unreadable.
+
+    A damaged page is skipped (and named in a warning) rather than losing the whole report.
+    """
     import pdfplumber  # imported here: pdfminer is slow to import and only PDFs need it
 
-    pages: list[_Page] = []
-    image_only: list[int] = []
+    _patch_pdfminer()
+    reading = _Reading()
+    characters = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                page = page.dedupe_chars()  # text overprinted to look bold would read twice
-                raw_lines = page.extract_text_lines(strip=True, return_chars=True)
-                lines = [
-                    _Line(text=line["text"].strip(), x0=_text_start(line), x1=float(line["x1"]))
-                    for line in raw_lines
-                    if line["text"].strip()
-                ]
-                widths = sorted(
-                    float(char["x1"]) - float(char["x0"])
-                    for line in raw_lines
-                    for char in line.get("chars", ())
-                    if not char["text"].isascii()
-                )
-                current = _Page(lines=lines)
-                if widths:
-                    current.char_width = widths[len(widths) // 2]
-                if not lines and page.images:
-                    image_only.append(number)
-                pages.append(current)
+        # Not `with`: PDF.close() builds every page object to close it. The stream is our BytesIO,
+        # so there is nothing else to release.
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _check_page_count(pdf, path, limits)
+        pages = enumerate(_plumber_pages(pdf), start=1)
+        while True:
+            try:
+                number, plumber_page = next(pages)
+            except StopIteration:
+                break
+            except Exception:  # noqa: BLE001 - the page tree itself is damaged past this point
+                if not reading.pages:
+                    raise
+                reading.rest_broken_after = len(reading.pages) + len(reading.broken)
+                break
+            if Limits.exceeded(number, limits.max_pdf_pages):
+                raise _too_many_pages(path, None, limits)  # more pages than the page tree said
+            try:
+                page = _page_lines(plumber_page)
+            except Exception:  # noqa: BLE001 - pdfminer raises many kinds on a damaged content stream
+                reading.broken.append(number)
+                continue
+            finally:
+                plumber_page.close()  # drop the page's parsed objects: memory stays flat over pages
+            if page.image_only:
+                reading.image_only.append(number)
+            reading.pages.append(page)
+            characters += sum(len(line.text) + 1 for line in page.lines)
+            if Limits.exceeded(characters, limits.max_text_chars):
+                break  # the reader refuses it as too long; no need to parse the other pages
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds (syntax, encryption, stream errors)
         raise _open_error(path, exc) from None
-    return pages, image_only
+    if reading.broken and not reading.pages:
+        raise InputError(f"文件 {path} 不是有效的 PDF 或已损坏，任何一页都无法读取")
+    return reading
 
 
 def _edge_key(text: str) -> str:
@@ -201,11 +325,18 @@ def _is_latin_wrap(text: str, following: str) -> bool:
     return latin > len(text) / 2
 
 
-def read_pdf(data: bytes, path: str) -> Extraction:
+def read_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Read the text layer of a PDF; InputError when it has none (scanned) or cannot be opened."""
-    pages, image_only = _read_pages(data, path)
+    reading = _read_pages(data, path, limits)
+    pages = reading.pages
     if not any(page.lines for page in pages):
-        raise InputError(f"PDF 文件 {path} 没有文字层（可能是扫描件或图片），请先进行文字识别（OCR）后再试")
+        if reading.broken:
+            raise InputError(f"PDF 文件 {path} 已损坏：第 {_listed(reading.broken)} 页无法读取，其余页面没有文字")
+        if reading.image_only:
+            raise InputError(f"PDF 文件 {path} 没有文字层（可能是扫描件或图片），请先进行文字识别（OCR）后再试")
+        raise InputError(
+            f"PDF 文件 {path} 中读不出文字（可能是扫描件，也可能是字体信息已损坏）；如是扫描件，请先进行文字识别（OCR）后再试"
+        )
     _drop_headers_and_footers(pages)
     _measure_margins(pages)
 
@@ -238,8 +369,21 @@ def read_pdf(data: bytes, path: str) -> Extraction:
         else:
             pieces.append(("\n", newline_index))
 
-    warnings: tuple[str, ...] = ()
-    if image_only:
-        listed = "、".join(str(number) for number in image_only)
-        warnings = (f"第 {listed} 页没有文字层（可能是扫描页），这些页的内容未读取",)
-    return Extraction(original=original, pieces=tuple(pieces), warnings=warnings)
+    return Extraction(original=original, pieces=tuple(pieces), warnings=_page_warnings(reading))
+
+
+def _page_warnings(reading: _Reading) -> tuple[str, ...]:
+    warnings: list[str] = []
+    if reading.image_only:
+        warnings.append(f"第 {_listed(reading.image_only)} 页没有文字层（可能是扫描页），这些页的内容未读取")
+    if reading.broken:
+        warnings.append(f"第 {_listed(reading.broken)} 页已损坏，无法读取，这些页的内容未读取")
+    if reading.rest_broken_after is not None:
+        warnings.append(f"PDF 的页面目录在第 {reading.rest_broken_after} 页之后损坏，其后的页面（如有）未读取")
+    return tuple(warnings)
+
+
+def _listed(numbers: list[int], shown: int = 10) -> str:
+    """'3、5、8' or, for many pages, '3、5、8……等 14 页'."""
+    text = "、".join(str(number) for number in numbers[:shown])
+    return text if len(numbers) <= shown else f"{text}……等 {len(numbers)} 页"

@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, Extraction
+from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits, describe_bytes
 from scorer.ingest.normalize import line_of_span, normalize_pieces
+from scorer.ingest.quiet import library_output, summarise
 from scorer.ingest.script import to_simplified
 from scorer.model import RawText, SourceInfo
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # far above any real report; guards against reading a disk image
+# Most bytes one character takes in any encoding read here (UTF-8, GB18030, UTF-16, UTF-32).
+_MAX_BYTES_PER_CHAR = 4
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -73,7 +77,7 @@ def detect_format(data: bytes, suffix: str, path: str) -> str:
     return "txt"
 
 
-def _readers() -> dict[str, Callable[[bytes, str], Extraction]]:
+def _readers() -> dict[str, Callable[[bytes, str, Limits], Extraction]]:
     # Imported on first use so that `import scorer.ingest` stays cheap.
     from scorer.ingest.docx import read_docx
     from scorer.ingest.html import read_html
@@ -83,7 +87,7 @@ def _readers() -> dict[str, Callable[[bytes, str], Extraction]]:
     return {"txt": read_txt, "md": read_md, "docx": read_docx, "pdf": read_pdf, "html": read_html}
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, limits: Limits) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -94,25 +98,53 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(f"{path} 是一个目录，不是报告文件（批量处理目录请用 fzscore batch）")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path} 不是普通文件，无法作为报告读取")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"文件 {path} 过大（{info.st_size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限")
+    if Limits.exceeded(info.st_size, limits.max_file_bytes):
+        raise InputTooLarge(
+            f"文件 {path} 过大（{describe_bytes(info.st_size)}），超过 {describe_bytes(limits.max_file_bytes)} 的上限"
+        )
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            # Read one byte past the bound: the file may have grown since stat().
+            data = handle.read(limits.max_file_bytes + 1) if limits.max_file_bytes > 0 else handle.read()
     except PermissionError:
         raise InputError(f"没有权限读取文件：{path}") from None
     except OSError as exc:
         raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    if Limits.exceeded(len(data), limits.max_file_bytes):
+        raise InputTooLarge(f"文件 {path} 过大，超过 {describe_bytes(limits.max_file_bytes)} 的上限")
+    return data
 
 
-def read_report(path: str | os.PathLike[str]) -> RawText:
+def _text_too_long(path: str, chars: int | None, limits: Limits) -> InputTooLarge:
+    amount = f"（{chars:,} 字）" if chars is not None else ""
+    return InputTooLarge(
+        f"文件 {path} 的文字过长{amount}，超过 {limits.max_text_chars:,} 字的上限；"
+        "一份年度报告通常只有几万字，请确认文件内容是否正确"
+    )
+
+
+def _extract(file_format: str, data: bytes, path: str, limits: Limits) -> Extraction:
+    """Run one format reader with library output captured; its summary joins the warnings."""
+    if file_format in ("txt", "md") and Limits.exceeded(len(data), _MAX_BYTES_PER_CHAR * limits.max_text_chars):
+        raise _text_too_long(path, None, limits)  # more characters than the bound whatever the encoding
+    with library_output() as messages:
+        extraction = _readers()[file_format](data, path, limits)
+    if Limits.exceeded(len(extraction.original), limits.max_text_chars):
+        raise _text_too_long(path, len(extraction.original), limits)
+    noise = summarise(messages, file_format)
+    return replace(extraction, warnings=extraction.warnings + noise) if noise else extraction
+
+
+def read_report(path: str | os.PathLike[str], limits: Limits | None = None) -> RawText:
     """Read a report file (.txt .md .docx .pdf .html) into normalised text with an offset map.
 
     Raises ``InputError`` (message in Chinese, naming the file) for missing, empty, unreadable,
-    unsupported or damaged files and for files without usable text.
+    unsupported or damaged files, for files without usable text and for files over ``limits``
+    (``DEFAULT_LIMITS`` when not given).
     """
+    limits = limits or DEFAULT_LIMITS
     display = os.fspath(path)
-    data = _read_bytes(display)
+    data = _read_bytes(display, limits)
     if not data:
         raise InputError(f"文件为空（0 字节）：{display}")
     suffix = Path(display).suffix.lower()
@@ -121,12 +153,14 @@ def read_report(path: str | os.PathLike[str]) -> RawText:
     if suffix in _BINARY_SUFFIXES and file_format in ("txt", "md", "html"):
         expected = _BINARY_SUFFIXES[suffix]
         try:
-            extraction = _readers()[file_format](data, display)
+            extraction = _extract(file_format, data, display, limits)
+        except InputTooLarge:
+            raise
         except InputError:
             raise InputError(f"文件 {display} 的扩展名是 {suffix}，但内容不是有效的{expected}，文件可能已损坏") from None
         warnings.append(f"文件扩展名是 {suffix}，但内容是{'网页' if file_format == 'html' else '纯文本'}，已按内容读取")
     else:
-        extraction = _readers()[file_format](data, display)
+        extraction = _extract(file_format, data, display, limits)
     warnings.extend(extraction.warnings)
 
     pieces = extraction.pieces

@@ -1,13 +1,23 @@
-"""Plain text and Markdown: bytes -> str with encoding detection, markdown markers dropped."""
+"""Plain text and Markdown: bytes -> str with encoding detection, markdown markers dropped.
+
+Decoding forgives a little damage. A file that is overwhelmingly valid UTF-8, GB18030 or UTF-16
+(files copied out of web pages and WPS carry stray bytes) is read with its few undecodable bytes
+replaced by U+FFFD; stray NUL and control characters stay in ``original`` for the normaliser to
+drop. A warning says how many and where. Only files that are mostly undecodable, or binary, are
+refused. Either way every character of the text is a character of ``original``, so offsets hold.
+"""
 
 from __future__ import annotations
 
 import codecs
 import re
+import threading
 import unicodedata
+from dataclasses import dataclass
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, Extraction, HeadingSpan
+from scorer.ingest.limits import DEFAULT_LIMITS, Limits
 
 # Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -38,45 +48,55 @@ _LABEL_ALIASES = {
     "unicode": "utf-16",
 }
 _WHITESPACE_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1a")  # \x1a: DOS end-of-file mark
-_TEXT_LIKE_RANGES = (
-    (0x20, 0x7E),  # ASCII printable
-    (0xA0, 0x24F),  # Latin-1, Latin Extended
-    (0x2000, 0x206F),  # general punctuation
-    (0x2100, 0x27BF),  # letterlike, numbers, arrows, math, enclosed alphanumerics, dingbats
-    (0x3000, 0x303F),  # CJK punctuation
-    (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0xFE30, 0xFE4F),  # CJK compatibility forms
-    (0xFF00, 0xFFEF),  # full-width forms
+# Ordinary Chinese/Latin prose: ASCII printable, Latin-1 and Latin Extended, general punctuation,
+# letterlike/numbers/arrows/math/enclosed alphanumerics/dingbats, CJK punctuation, enclosed CJK and
+# CJK compatibility, CJK extension A, CJK unified ideographs, CJK compatibility ideographs and
+# forms, full-width forms.
+_NOT_TEXT_LIKE = re.compile(
+    "[^\t\n\r\x0c\x20-\x7e\xa0-\u024f\u2000-\u206f\u2100-\u27bf\u3000-\u303f\u3200-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
+# Control characters that have no place in a text file: damage (NUL from a broken copy, stray
+# escape codes). Line breaks, tabs, form feeds and the DOS end-of-file mark are not.
+_STRAY_CONTROL = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]+")
+_STRAY_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]+")
+_MAX_CHAR_BYTES = 4
+_CHINESE_PUNCTUATION = re.compile("[，。、；：]")
+_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_VALID_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in _WHITESPACE_CONTROLS)
+
+MAX_DAMAGE_SHARE = 0.02  # a file with more damaged characters than this is not read...
+_FEW_DAMAGED = 8  # ...unless it is short and they are few (at most 10 % of it)
+# UTF-8 with errors is taken for damaged UTF-8 only when valid multi-byte characters outnumber the
+# errors by this much: GBK text misread as UTF-8 has about 0.2 valid characters per error.
+_VALID_PER_ERROR = 10
+_SHOWN_POSITIONS = 3  # positions named in a damage warning
+_ERROR_HANDLER = "fzscore-record"
 
 
-def _is_text_like(char: str) -> bool:
-    if char in "\t\n\r\x0c":
-        return True
-    code = ord(char)
-    return any(low <= code <= high for low, high in _TEXT_LIKE_RANGES)
+def damage_allowed(total: int) -> int:
+    """How many damaged bytes/characters a file of ``total`` may have and still be read."""
+    return int(max(MAX_DAMAGE_SHARE * total, min(_FEW_DAMAGED, 0.1 * total)))
 
 
 def text_like_share(text: str) -> float:
     """Share of characters that ordinary Chinese/Latin prose is made of (1.0 for real text)."""
     if not text:
         return 1.0
-    return sum(1 for char in text if _is_text_like(char)) / len(text)
+    return 1 - len(_NOT_TEXT_LIKE.findall(text)) / len(text)
 
 
 def _control_share(text: str) -> float:
     """Share of control, unassigned and replacement characters: high for binary data."""
     if not text:
         return 0.0
-    bad = 0
-    for char in text:
-        if char in "\t\n\r\x0b\x0c":
-            continue
-        if char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs", "Cn"):
-            bad += 1
+    bad = sum(
+        1
+        for char in _NOT_TEXT_LIKE.findall(text)  # every such character lies outside the text-like set
+        if char != "\x0b" and (char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs", "Cn"))
+    )
     return bad / len(text)
 
 
@@ -94,78 +114,236 @@ def codec_for_label(label: str) -> str | None:
         return None
 
 
-def _guess_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without a byte-order mark: ASCII characters leave NULs on one side."""
-    if len(data) % 2:
+# --- decoding with a record of the damage ---------------------------------------------------------
+
+
+class _TooDamaged(Exception):
+    """Raised from the error handler once a decode has more errors than a file may have."""
+
+
+_RECORDING = threading.local()
+
+
+def _record_error(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: note where the undecodable bytes are and put U+FFFD in their place."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    positions: list[int] = _RECORDING.positions
+    positions.append(error.start)
+    if len(positions) > _RECORDING.cap:
+        raise _TooDamaged
+    return "\ufffd", error.end
+
+
+codecs.register_error(_ERROR_HANDLER, _record_error)
+
+
+def _is_wide(codec: str) -> bool:
+    """UTF-16/UTF-32: ASCII bytes (line breaks, NUL) occur inside characters."""
+    return codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """``data[start:]`` decoded with ``codec``, undecodable bytes replaced and their offsets kept."""
+
+    data: bytes
+    codec: str
+    start: int
+    text: str
+    errors: tuple[int, ...]  # byte offsets (into ``data``) of undecodable sequences
+    stray: int  # stray control characters (NUL...) in ``text``
+
+    @property
+    def damage(self) -> int:
+        return len(self.errors) + self.stray
+
+    @property
+    def acceptable(self) -> bool:
+        return self.damage <= damage_allowed(len(self.text))
+
+    def _line(self, offset: int) -> int:
+        if _is_wide(self.codec):
+            return self.data[self.start : offset].decode(self.codec, "replace").count("\n") + 1
+        return self.data.count(b"\n", 0, offset) + 1
+
+    def _where(self, runs: list[tuple[int, int]], more: bool) -> str:
+        """'位置：第 17 行（字节偏移 5696–5698）、…等' for the first runs of damaged bytes."""
+        shown = []
+        for first, last in runs[:_SHOWN_POSITIONS]:
+            span = f"{first}" if first == last else f"{first}–{last}"
+            shown.append(f"第 {self._line(first)} 行（字节偏移 {span}）")
+        return f"位置：{'、'.join(shown)}{'等' if more or len(runs) > _SHOWN_POSITIONS else ''}"
+
+    def _error_where(self) -> str:
+        runs: list[tuple[int, int]] = []
+        for offset in self.errors:
+            if runs and offset - runs[-1][1] <= _MAX_CHAR_BYTES:  # the next character: one run
+                runs[-1] = (runs[-1][0], offset)
+            else:
+                runs.append((offset, offset))
+        return self._where(runs, False)
+
+    def _stray_where(self) -> str:
+        if _is_wide(self.codec):
+            # Byte offsets of characters are not simple in UTF-16/32: name the lines only.
+            lines: list[int] = []
+            for match in _STRAY_CONTROLS.finditer(self.text):
+                lines.append(self.text.count("\n", 0, match.start()) + 1)
+                if len(lines) > _SHOWN_POSITIONS:
+                    break
+            shown = "、".join(f"第 {line} 行" for line in lines[:_SHOWN_POSITIONS])
+            return f"位置：{shown}{'等' if len(lines) > _SHOWN_POSITIONS else ''}"
+        runs: list[tuple[int, int]] = []
+        for match in _STRAY_CONTROL_BYTES.finditer(self.data, self.start):
+            runs.append((match.start(), match.end() - 1))
+            if len(runs) > _SHOWN_POSITIONS:
+                break
+        return self._where(runs, False)
+
+    def warnings(self) -> tuple[str, ...]:
+        """Chinese warnings on the damage found: count and first positions of each kind."""
+        found: list[str] = []
+        label = codec_label(self.codec)
+        if self.errors:
+            found.append(
+                f"文件有 {len(self.errors)} 处字节无法按 {label} 编码读取，已替换为“\ufffd”，这些地方的文字可能缺失"
+                f"（{self._error_where()}）"
+            )
+        if self.stray:
+            nul_only = self.text.count("\x00") == self.stray
+            what = "空字符（NUL）" if nul_only else "空字符或控制字符"
+            found.append(f"文件中有 {self.stray} 个{what}，多为文件损坏所致，已忽略（{self._stray_where()}）")
+        return tuple(found)
+
+
+def codec_label(codec: str) -> str:
+    """How an encoding is named to users: 'UTF-8', 'GB18030', 'UTF-16-LE'."""
+    return codec.upper().replace("_", "-")
+
+
+def _attempt(data: bytes, codec: str, start: int = 0) -> _Attempt | None:
+    """Decode ``data[start:]`` forgivingly; None when the damage is beyond what a file may have."""
+    _RECORDING.positions = []
+    _RECORDING.cap = damage_allowed(len(data) - start)  # characters are never more than bytes
+    try:
+        text = (data[start:] if start else data).decode(codec, _ERROR_HANDLER)
+    except _TooDamaged:
         return None
-    best: tuple[float, str, str] | None = None
+    errors = tuple(position + start for position in _RECORDING.positions)
+    return _Attempt(data, codec, start, text, errors, len(_STRAY_CONTROL.findall(text)))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from file bytes, the codec used and warnings on any damage."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def _decoded(attempt: _Attempt) -> Decoded:
+    return Decoded(attempt.text, attempt.codec, attempt.warnings())
+
+
+def _reads_as_chinese(attempt: _Attempt) -> bool:
+    """A forgiving decode in a legacy codec that gives Chinese prose, not mojibake of random bytes.
+
+    Any byte pair is a character in GB18030, so decoding binary data gives text; it is not prose:
+    prose is nearly all ordinary characters and has Chinese punctuation between its characters.
+    """
+    text = attempt.text
+    cjk = len(_CJK_CHAR.findall(text))
+    return text_like_share(text) >= 0.95 and (cjk < 50 or len(_CHINESE_PUNCTUATION.findall(text)) >= 0.01 * cjk)
+
+
+def _guess_utf16_without_bom(data: bytes) -> _Attempt | None:
+    """UTF-16 text saved without a byte-order mark: ASCII characters leave NULs on one side."""
+    best: tuple[float, _Attempt] | None = None
     for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            decoded = data.decode(codec)
-        except UnicodeDecodeError:
+        attempt = _attempt(data, codec)
+        if attempt is None or not attempt.acceptable:
             continue
-        share = text_like_share(decoded)
-        if share >= 0.95 and _control_share(decoded) < 0.01 and (best is None or share > best[0]):
-            best = (share, decoded, codec)
-    return (best[1], best[2]) if best else None
+        share = text_like_share(attempt.text)
+        damage_share = attempt.damage / max(len(attempt.text), 1)
+        if share >= 0.95 and _control_share(attempt.text) < 0.01 + damage_share and (best is None or share > best[0]):
+            best = (share, attempt)
+    return best[1] if best else None
 
 
-def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[str, str]:
-    """Decode file bytes to text: BOM, then a declared charset, then strict UTF-8, then detection.
+def _utf8_with_damage(data: bytes) -> _Attempt | None:
+    """UTF-8 with a few broken bytes: valid multi-byte characters far outnumber the errors."""
+    attempt = _attempt(data, "utf-8")
+    if attempt is None or not attempt.acceptable:
+        return None
+    valid = len(_VALID_NON_ASCII.findall(attempt.text))
+    return attempt if valid >= _VALID_PER_ERROR * len(attempt.errors) else None
 
-    Returns (text, codec name). Raises InputError for binary data or undecodable text.
+
+def decode_bytes(data: bytes, path: str, declared: str | None = None) -> Decoded:
+    """Decode file bytes to text: BOM, then a declared charset, then UTF-8, then detection.
+
+    A few undecodable bytes are replaced and reported in ``Decoded.warnings``. Raises InputError
+    for binary data and for text that is mostly undecodable.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(codec), codec
-            except UnicodeDecodeError:
-                raise InputError(f"文件 {path} 以 {codec.upper()} 字节序标记开头，但内容无法按该编码解码，文件可能已损坏") from None
+            attempt = _attempt(data, codec, len(bom))
+            if attempt is None or not attempt.acceptable:
+                raise InputError(f"文件 {path} 以 {codec_label(codec)} 字节序标记开头，但内容大多无法按该编码解码，文件可能已损坏")
+            return _decoded(attempt)
 
-    if declared:
-        codec = codec_for_label(declared)
-        if codec:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                pass  # a wrong declaration is common on old pages: fall back to detection
-            else:
-                if _control_share(text) < 0.01:
-                    return text, codec
+    declared_codec = codec_for_label(declared) if declared else None
+    if declared_codec:
+        try:
+            text = data.decode(declared_codec)
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common on old pages: fall back to detection
+        else:
+            if _control_share(text) < 0.01:
+                return _decoded(_Attempt(data, declared_codec, 0, text, (), len(_STRAY_CONTROL.findall(text))))
 
     if b"\x00" in data:
         guessed = _guess_utf16_without_bom(data)
         if guessed:
-            return guessed
+            return _decoded(guessed)
+
+    # A few NULs are damage; text has almost no control bytes, binary data has many.
+    control_bytes = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if control_bytes > damage_allowed(len(data)):
         raise _binary_error(path)
 
-    control_bytes = sum(1 for byte in data if byte < 0x20 and byte not in _WHITESPACE_CONTROLS)
-    if control_bytes > 0.02 * len(data):
-        raise _binary_error(path)
-
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    utf8 = _utf8_with_damage(data)
+    if utf8 is not None:
+        return _decoded(utf8)
 
     # Imported here: charset-normalizer is only needed for the minority of files not in UTF-8.
     from charset_normalizer import from_bytes
 
+    candidates: list[str] = []
     best = from_bytes(data, cp_isolation=_DETECTION_CANDIDATES).best()
-    if best is None:
-        raise InputError(
-            f"无法识别文件 {path} 的文字编码（支持 UTF-8、GB18030/GBK/GB2312、UTF-16、Big5），文件可能不是文本或已损坏"
-        )
-    codec = codecs.lookup(best.encoding).name
-    if codec in _GB_FAMILY:
-        codec = "gb18030"  # superset: reads GBK/GB2312 text identically, and its extensions too
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        text = str(best)
-    if text_like_share(text) < 0.9 or _control_share(text) > 0.01:
+    if best is not None:
+        codec = codecs.lookup(best.encoding).name
+        # GB18030 is a superset: it reads GBK/GB2312 text identically, and its extensions too.
+        candidates.append("gb18030" if codec in _GB_FAMILY else codec)
+    if declared_codec:
+        candidates.append(declared_codec)
+    candidates.append("gb18030")  # damaged GBK text that detection gave up on
+    for codec in dict.fromkeys(candidates):
+        attempt = _attempt(data, codec)
+        if attempt is None or not attempt.acceptable:
+            continue
+        if attempt.errors or attempt.stray:
+            if _reads_as_chinese(attempt):
+                return _decoded(attempt)
+        elif text_like_share(attempt.text) >= 0.9 and _control_share(attempt.text) <= 0.01:
+            return _decoded(attempt)
+    if best is not None:
         raise _binary_error(path)
-    return text, codec
+    raise InputError(
+        f"无法识别文件 {path} 的文字编码（支持 UTF-8、GB18030/GBK/GB2312、UTF-16、Big5），文件可能不是文本或已损坏"
+    )
 
 
 def check_not_binary(text: str, path: str) -> None:
@@ -174,22 +352,24 @@ def check_not_binary(text: str, path: str) -> None:
         raise _binary_error(path)
 
 
-def read_txt(data: bytes, path: str) -> Extraction:
-    text, encoding = decode_bytes(data, path)
-    check_not_binary(text, path)
-    return Extraction(original=text, encoding=encoding)
+def read_txt(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+    decoded = decode_bytes(data, path)
+    check_not_binary(decoded.text, path)
+    return Extraction(original=decoded.text, encoding=decoded.encoding, warnings=decoded.warnings)
 
 
 # --- Markdown ------------------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?!#)[ \t]*")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCKQUOTE = re.compile(r"^ {0,3}>[ \t]?")
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+")
-_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]*)\)")
+# Written so that no two runs of spaces can trade characters: an ambiguous pattern backtracks
+# quadratically on a long line of spaces (as the link pattern did on a line of "[").
+_TABLE_SEPARATOR = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?$")
+_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\n]*)\)")  # no nested brackets: linear on "[[[["
 _CODE_SPAN = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -225,6 +405,28 @@ def _inline_pieces(line: str, line_start: int) -> list[tuple[str, int]]:
     return [(replace.get(index, char), line_start + index) for index, char in enumerate(line) if keep[index]]
 
 
+def _atx_heading(line: str) -> tuple[int, int, int] | None:
+    """(level, content start, content end) of an ATX heading line ("## 标题 ##"), else None.
+
+    The content is what lies between the opening #s and an optional closing run of #s (after a
+    space), without surrounding spaces. Worked out by hand: a regex with a lazy content group
+    backtracks quadratically on a long line of spaces.
+    """
+    opening = _ATX_OPENING.match(line)
+    if opening is None:
+        return None
+    start = opening.end()
+    end = len(line.rstrip(" \t"))
+    if end <= start:
+        return len(opening.group(1)), start, start
+    closing = end
+    while closing > start and line[closing - 1] == "#":
+        closing -= 1
+    if closing < end and closing > start and line[closing - 1] in " \t":
+        end = len(line[:closing].rstrip(" \t"))
+    return len(opening.group(1)), start, end
+
+
 def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[HeadingSpan, ...]]:
     """Pieces of a markdown text with markers dropped, and the spans of its headings."""
     pieces: list[tuple[str, int]] = []
@@ -246,10 +448,10 @@ def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[H
             headings.append(HeadingSpan(previous_line[0], previous_line[1], level))
         elif _THEMATIC_BREAK.match(line) or _TABLE_SEPARATOR.match(line) and "-" in line and "|" in line:
             pass
-        elif heading := _ATX_HEADING.match(line):
-            content_start, content_end = heading.start(2), heading.end(2)
+        elif heading := _atx_heading(line):
+            level, content_start, content_end = heading
             if content_end > content_start:
-                headings.append(HeadingSpan(line_start + content_start, line_start + content_end, len(heading.group(1))))
+                headings.append(HeadingSpan(line_start + content_start, line_start + content_end, level))
                 pieces.extend(_inline_pieces(line[content_start:content_end], line_start + content_start))
         else:
             offset = 0
@@ -266,8 +468,10 @@ def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[H
     return tuple(pieces), tuple(headings)
 
 
-def read_md(data: bytes, path: str) -> Extraction:
-    text, encoding = decode_bytes(data, path)
-    check_not_binary(text, path)
-    pieces, headings = markdown_pieces(text)
-    return Extraction(original=text, pieces=pieces, headings=headings, encoding=encoding)
+def read_md(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+    decoded = decode_bytes(data, path)
+    check_not_binary(decoded.text, path)
+    pieces, headings = markdown_pieces(decoded.text)
+    return Extraction(
+        original=decoded.text, pieces=pieces, headings=headings, encoding=decoded.encoding, warnings=decoded.warnings
+    )

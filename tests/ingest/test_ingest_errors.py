@@ -110,6 +110,30 @@ def test_docx_with_a_damaged_member(tmp_path):
     assert_input_error(path)
 
 
+def test_docx_missing_a_part_names_it(tmp_path):
+    data = _small_docx(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = [(info, source.read(info)) for info in source.infolist() if info.filename != "word/styles.xml"]
+    path = tmp_path / "no_styles.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, content in members:
+            archive.writestr(info, content)
+    message = assert_input_error(path, "缺少必需的组成部分 word/styles.xml")
+    assert "There is no item" not in message
+
+
+@pytest.mark.parametrize("field", [6, 10], ids=["needed-version", "compression"])
+def test_docx_with_a_damaged_directory_entry(tmp_path, field):
+    """Damaged header fields make zipfile raise NotImplementedError, not BadZipFile (found by bench/fuzz.py)."""
+    data = bytearray(_small_docx(tmp_path))
+    entry = data.find(b"PK\x01\x02")
+    data[entry + field] = 0xFE
+    data[entry + field + 1] = 0x00
+    path = tmp_path / "damaged_entry.docx"
+    path.write_bytes(bytes(data))
+    assert_input_error(path, "损坏")
+
+
 @pytest.mark.parametrize(
     ("members", "fragment"),
     [
