@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from scorer.commands.common import add_pack_options, write_output
+from scorer.commands.common import add_limit_options, add_pack_options, limits_from_args, write_output
 from scorer.errors import ExitCode, FzError
 
 
@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认 stdout）；已存在时需 --force")
     parser.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件")
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从报告所在目录向上查找 .fzscore.yaml）")
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
@@ -45,8 +46,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format == "html" and len(args.reports) > 1:
         raise FzError("html 格式一次只能输出一份报告；多份报告请用 fzscore batch")
+    from scorer.audit.limits import within_limits
+
+    limits = limits_from_args(args)
     scorer = build_scorer(args, args.reports[0])
-    cards = [scorer.score_path(path) for path in args.reports]
+    # Each report read and scored in a child process within its budget (--timeout, --max-size).
+    cards = [within_limits(lambda path=path: scorer.score_path(path), limits, [path]) for path in args.reports]
     if args.format == "json":
         if len(cards) == 1:
             output = json_format.format(cards[0])

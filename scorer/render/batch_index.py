@@ -11,7 +11,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 
 import scorer
@@ -172,8 +172,10 @@ def _display_name(row: "ReportRow") -> str:
 
 
 def build_context(batch: "BatchResult") -> dict[str, object]:
-    """Everything ``index.html.j2`` shows, as plain data."""
-    by_path = {row.path: row for row in batch.rows}
+    """Everything ``index.html.j2`` shows, as plain data; the rows come one at a time (generators)."""
+    # Name and page of every report, for the links to each one's closest other report: strings
+    # only, so a batch of tens of thousands of rows is never held in memory at once.
+    names: dict[str, tuple[str, str | None]] = {row.path: (_display_name(row), row.page) for row in batch.rows}
     # A report is marked when its closest other report reaches the flag threshold (the listed
     # pairs are capped, the marks are not).
     threshold = batch.copies.config.flag_similarity - 1e-9
@@ -182,18 +184,18 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
     }
 
     def href_of(path: str | None) -> str | None:
-        row = by_path.get(path) if path else None
-        return page_href(row.page) if row is not None and row.page else None
+        entry = names.get(path) if path else None
+        return page_href(entry[1]) if entry is not None and entry[1] else None
 
-    rows = []
-    failed = []
-    for row in batch.rows:
-        if not row.ok:
-            failed.append(FailedRow(row.path, row.error or ""))
-            continue
-        closest = by_path.get(row.closest) if row.closest else None
-        rows.append(
-            IndexRow(
+    def name_of(path: str) -> str:
+        entry = names.get(path)
+        return entry[0] if entry is not None else path
+
+    def index_rows() -> Iterator[IndexRow]:
+        for row in batch.rows:
+            if not row.ok:
+                continue
+            yield IndexRow(
                 href=page_href(row.page or ""),
                 name=_display_name(row),
                 file=PurePath(row.path).name,
@@ -205,34 +207,37 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
                 grade=row.grade or "",
                 key_missing=row.key_not_covered_titles,
                 date=row.date or "",
-                closest_name=_display_name(closest) if closest else None,
+                closest_name=name_of(row.closest) if row.closest and row.closest in names else None,
                 closest_href=href_of(row.closest),
                 similarity=percent(row.closest_similarity) if row.closest else "—",
                 similarity_sort=f"{row.closest_similarity:.4f}" if row.closest_similarity is not None else "",
                 flagged=row.path in flagged_paths,
             )
+
+    def failed_rows() -> Iterator[FailedRow]:
+        for row in batch.rows:
+            if not row.ok:
+                yield FailedRow(row.path, row.error or "")
+
+    pairs = [
+        PairView(
+            name_a=name_of(pair.a),
+            name_b=name_of(pair.b),
+            href_a=href_of(pair.a),
+            href_b=href_of(pair.b),
+            file_a=PurePath(pair.a).name,
+            file_b=PurePath(pair.b).name,
+            similarity=percent(pair.similarity),
+            shorter="A" if pair.shorter == pair.a else "B",
+            shared=tuple(SharedView(s.text_a, s.text_b, percent(s.similarity)) for s in pair.shared),
         )
-    pairs = []
-    for pair in batch.copies.flagged:
-        row_a, row_b = by_path.get(pair.a), by_path.get(pair.b)
-        pairs.append(
-            PairView(
-                name_a=_display_name(row_a) if row_a else pair.a,
-                name_b=_display_name(row_b) if row_b else pair.b,
-                href_a=href_of(pair.a),
-                href_b=href_of(pair.b),
-                file_a=PurePath(pair.a).name,
-                file_b=PurePath(pair.b).name,
-                similarity=percent(pair.similarity),
-                shorter="A" if pair.shorter == pair.a else "B",
-                shared=tuple(SharedView(s.text_a, s.text_b, percent(s.similarity)) for s in pair.shared),
-            )
-        )
+        for pair in batch.copies.flagged
+    ]
     config = batch.copies.config
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     return {
-        "rows": tuple(rows),
-        "failed": tuple(failed),
+        "rows": index_rows(),
+        "failed": failed_rows(),
         "pairs": tuple(pairs),
         "pairs_total": batch.copies.flagged_total,
         "total": len(batch.rows),
@@ -242,6 +247,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "flag_similarity": percent(config.flag_similarity),
         "min_paragraph_chars": config.min_paragraph_chars,
         "boilerplate_share": percent(config.boilerplate_share),
+        "boilerplate_max_reports": config.boilerplate_max_reports,
         "boilerplate_min_reports": config.boilerplate_min_reports,
         "boilerplate_paragraphs": batch.copies.boilerplate_paragraphs,
         "generated_at": iso_utc(batch.generated_at),
@@ -251,7 +257,12 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
     }
 
 
-def format(batch: "BatchResult") -> str:  # noqa: A001 - renderer interface
+def chunks(batch: "BatchResult") -> Iterator[str]:
+    """``index.html`` piece by piece (Jinja2 streaming): one row at a time in memory."""
     from scorer.render.html import environment
 
-    return environment().get_template("index.html.j2").render(build_context(batch))
+    return environment().get_template("index.html.j2").generate(build_context(batch))
+
+
+def format(batch: "BatchResult") -> str:  # noqa: A001 - renderer interface
+    return "".join(chunks(batch))

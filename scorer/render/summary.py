@@ -1,7 +1,9 @@
 """``summary.json`` and ``summary.csv`` of a batch: one entry per report, failed ones included.
 
 Both are deterministic: rows in input-path order, JSON keys sorted, fixed CSV column order, no
-timing; the only time stamp is ``generated_at`` (``SOURCE_DATE_EPOCH`` when set).
+timing; the only time stamp is ``generated_at`` (``SOURCE_DATE_EPOCH`` when set). Both are
+produced in chunks, one row at a time (``json_chunks``, ``csv_chunks``), so a batch of tens of
+thousands of reports is written without holding its rows or the whole text in memory.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from scorer import __version__
 from scorer.render.clock import iso_utc
@@ -74,7 +76,8 @@ def row_dict(row: "ReportRow") -> dict[str, Any]:
     }
 
 
-def to_dict(batch: "BatchResult") -> dict[str, Any]:
+def _head(batch: "BatchResult") -> dict[str, Any]:
+    """Everything but the reports."""
     config = batch.copies.config
     return {
         "schema_version": SUMMARY_SCHEMA_VERSION,
@@ -86,11 +89,11 @@ def to_dict(batch: "BatchResult") -> dict[str, Any]:
             "flag_similarity": config.flag_similarity,
             "min_paragraph_chars": config.min_paragraph_chars,
             "boilerplate_share": config.boilerplate_share,
+            "boilerplate_max_reports": config.boilerplate_max_reports,
             "boilerplate_paragraphs": batch.copies.boilerplate_paragraphs,
             "flagged_pairs_total": batch.copies.flagged_total,
             "max_listed_pairs": config.max_listed_pairs,
         },
-        "reports": [row_dict(row) for row in batch.rows],
         "similar_pairs": [
             {
                 "a": pair.a,
@@ -115,8 +118,35 @@ def to_dict(batch: "BatchResult") -> dict[str, Any]:
     }
 
 
+def to_dict(batch: "BatchResult") -> dict[str, Any]:
+    return {**_head(batch), "reports": [row_dict(row) for row in batch.rows]}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+# Where the reports go in the head's JSON: keys are sorted and every string escapes its line
+# breaks, so this line (two spaces deep) can only be the key itself.
+_REPORTS_SLOT = '\n  "reports": []'
+
+
+def json_chunks(batch: "BatchResult") -> Iterator[str]:
+    """``summary.json`` piece by piece: exactly ``to_json`` (one row at a time in memory)."""
+    head = _dumps({**_head(batch), "reports": []})
+    before, slot, after = head.partition(_REPORTS_SLOT)
+    assert slot, "the reports key is missing from the summary head"
+    yield before + '\n  "reports": ['
+    first = True
+    for row in batch.rows:
+        text = _dumps(row_dict(row)).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield ("]" if first else "\n  ]") + after + "\n"
+
+
 def to_json(batch: "BatchResult") -> str:
-    return json.dumps(to_dict(batch), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return "".join(json_chunks(batch))
 
 
 def _cell(value: Any) -> str:
@@ -158,11 +188,19 @@ def csv_row(row: "ReportRow") -> list[str]:
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def to_csv(batch: "BatchResult") -> str:
-    """CSV text (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
+def csv_chunks(batch: "BatchResult") -> Iterator[str]:
+    """CSV text one line at a time (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in batch.rows:
         writer.writerow(csv_row(row))
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_csv(batch: "BatchResult") -> str:
+    """CSV text (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
+    return "".join(csv_chunks(batch))

@@ -33,6 +33,11 @@ def fixed_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
+def outputs_of(out: Path) -> dict[str, bytes]:
+    """Every output file of a batch folder (the hidden state folder is not output)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+
+
 def copy_seeds(seeds, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".fzscore.yaml").write_text("# defaults\n", encoding="utf-8")  # hidden: not an input
@@ -60,8 +65,9 @@ def seeds_batch(tmp_path_factory, seeds):
 def test_seeds_batch_writes_everything(seeds_batch, seeds):
     code, out = seeds_batch
     assert code == 0
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == sorted([f"{p.stem}.html" for p in seeds] + ["index.html", "summary.csv", "summary.json"])
+    assert (out / ".fzscore-batch" / "journal.jsonl").is_file()  # the record --resume reads
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"] == {"inputs": 5, "scored": 5, "failed": 0}
     assert [Path(r["file"]).name for r in summary["reports"]] == [p.name for p in seeds]
@@ -180,7 +186,7 @@ def test_jobs_do_not_change_output(tmp_path, seeds, capsys, fixed_time):
         out = tmp_path / f"out{jobs}"
         code, _, _ = run(capsys, "batch", str(folder), "-o", str(out), "--jobs", jobs)
         assert code == 1
-        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+        outputs[jobs] = outputs_of(out)
     assert outputs["1"]["summary.json"] == outputs["2"]["summary.json"]
     assert outputs["1"] == outputs["2"]
 
