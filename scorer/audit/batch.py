@@ -537,16 +537,14 @@ def run_batch(
         finally:
             if bar is not None:
                 bar.close()
-            journal.sync()
+            journal.close()  # everything recorded is on disk; from here on it is only read
     except KeyboardInterrupt:
-        journal.close()
         raise BatchInterrupted(progress_state.done, len(inputs), str(out_path)) from None
 
     try:
         batch = finish(journal, inputs, progress_state, out_path, moment, settings, log)
         write_outputs(batch, out_path)
     except KeyboardInterrupt:
-        journal.close()
         raise BatchInterrupted(progress_state.done, len(inputs), str(out_path)) from None
     return batch
 

@@ -186,6 +186,7 @@ class Journal:
         self._unsynced = 0
 
     def close(self) -> None:
+        """Stop appending (rows and sketches can still be read back)."""
         if not self._append.closed:
             self.sync()
             self._append.close()
@@ -197,7 +198,8 @@ class Journal:
 
     def line_at(self, offset: int) -> bytes:
         if self._read is None:
-            self._append.flush()
+            if not self._append.closed:
+                self._append.flush()
             self._read = open(self.path, "rb")
         self._read.seek(offset)
         return self._read.readline()
