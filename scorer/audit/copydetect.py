@@ -273,6 +273,14 @@ def estimated_cosine(matches: np.ndarray, num_perm: int, size_a: np.ndarray, siz
     return np.minimum(common / np.sqrt(size_a * size_b), 1.0)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for large integer arrays by sorting (numpy 2's hash-based unique is far slower here)."""
+    if len(values) == 0:
+        return values
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
 def _pairs_in_runs(order: np.ndarray, starts: np.ndarray, lengths: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (order[p], order[q]), p < q <= p + span, within each run [start, start + length)."""
     total = int(lengths.sum())
@@ -287,30 +295,40 @@ def _pairs_in_runs(order: np.ndarray, starts: np.ndarray, lengths: np.ndarray, s
     return order[first].astype(np.int64), order[first + step].astype(np.int64)
 
 
-def candidate_pairs(signature: np.ndarray, rows: np.ndarray, config: CopyDetectConfig) -> np.ndarray:
-    """Candidate pairs among ``rows`` of ``signature`` (by LSH banding), as codes i * n + j, i < j, sorted."""
+def _band_pairs(signature: np.ndarray, rows: np.ndarray, band: int, config: CopyDetectConfig) -> np.ndarray:
+    """Pairs of ``rows`` whose values agree in one band, as sorted codes i * n + j (i < j)."""
     n = len(rows)
     per_band = config.num_perm // config.bands
-    found: list[np.ndarray] = []
     weights = np.uint64(256) ** np.arange(per_band, dtype=np.uint64)
-    for band in range(config.bands):
-        block = signature[rows, band * per_band : (band + 1) * per_band].astype(np.uint64)
-        keys = block @ weights  # the band's bytes as one integer
-        del block
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        del keys
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        lengths = np.diff(np.r_[starts, n])
-        shared = lengths >= 2
-        starts, lengths = starts[shared], lengths[shared]
-        span = np.where(lengths > config.max_bucket, config.bucket_window, lengths - 1)
-        i, j = _pairs_in_runs(order, starts, lengths, span)
-        low, high = np.minimum(i, j), np.maximum(i, j)
-        found.append(np.unique(low * n + high))
-    if not found:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+    keys = signature[rows, band * per_band : (band + 1) * per_band].astype(np.uint64) @ weights
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    del keys
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    lengths = np.diff(np.r_[starts, n])
+    shared = lengths >= 2
+    starts, lengths = starts[shared], lengths[shared]
+    span = np.where(lengths > config.max_bucket, config.bucket_window, lengths - 1)
+    i, j = _pairs_in_runs(order, starts, lengths, span)
+    return sorted_unique(np.minimum(i, j) * n + np.maximum(i, j))
+
+
+def _verify(codes: np.ndarray, signature: np.ndarray, size: np.ndarray, rows: np.ndarray, config: CopyDetectConfig):
+    """The candidate pairs (codes) whose estimated cosine reaches the threshold, with that cosine."""
+    n = len(rows)
+    kept_codes: list[np.ndarray] = []
+    kept_cosines: list[np.ndarray] = []
+    for start in range(0, len(codes), _VERIFY_PAIRS):
+        chunk = codes[start : start + _VERIFY_PAIRS]
+        ri, rj = rows[chunk // n], rows[chunk % n]
+        matches = np.count_nonzero(signature[ri] == signature[rj], axis=1)
+        cosine = estimated_cosine(matches, config.num_perm, size[ri], size[rj])
+        close = cosine >= config.paragraph_similarity - 1e-9
+        kept_codes.append(chunk[close])
+        kept_cosines.append(cosine[close].astype(np.float32))
+    if not kept_codes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(kept_codes), np.concatenate(kept_cosines)
 
 
 def near_duplicate_pairs(
@@ -318,27 +336,26 @@ def near_duplicate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Pairs (i, j), i < j, of positions in ``rows`` whose estimated cosine >= paragraph_similarity.
 
-    Returns (i, j, cosine, number of candidates checked).
+    Band by band: each band's candidates are verified at once, and only the near-duplicates are
+    kept, so memory follows the candidates of one band, not of all. Returns (i, j, cosine, number
+    of candidate pairs verified).
     """
     n = len(rows)
-    codes = candidate_pairs(signature, rows, config)
-    found_i: list[np.ndarray] = []
-    found_j: list[np.ndarray] = []
-    found_s: list[np.ndarray] = []
-    for start in range(0, len(codes), _VERIFY_PAIRS):
-        chunk = codes[start : start + _VERIFY_PAIRS]
-        i, j = chunk // n, chunk % n
-        ri, rj = rows[i], rows[j]
-        matches = np.count_nonzero(signature[ri] == signature[rj], axis=1)
-        cosine = estimated_cosine(matches, config.num_perm, size[ri], size[rj])
-        close = cosine >= config.paragraph_similarity - 1e-9
-        found_i.append(i[close])
-        found_j.append(j[close])
-        found_s.append(cosine[close].astype(np.float32))
-    if not found_i:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32), 0
-    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s), len(codes)
+    found = np.zeros(0, dtype=np.int64)  # sorted codes of the near-duplicates so far
+    cosines = np.zeros(0, dtype=np.float32)
+    verified = 0
+    for band in range(config.bands):
+        codes = _band_pairs(signature, rows, band, config)
+        if len(found):  # a near-duplicate agrees in many bands: verify it once
+            at = np.minimum(np.searchsorted(found, codes), len(found) - 1)
+            codes = codes[found[at] != codes]
+        verified += len(codes)
+        close, cosine = _verify(codes, signature, size, rows, config)
+        if len(close):
+            merged = np.concatenate([found, close])
+            order = np.argsort(merged, kind="stable")
+            found, cosines = merged[order], np.concatenate([cosines, cosine])[order]
+    return found // max(n, 1), found % max(n, 1), cosines, verified
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,7 +424,7 @@ def detect_copies_in_table(
     n_families = int(family_of_text.max()) + 1
 
     # Reports each family is found in.
-    family_report = np.unique(family_of_occ * n_reports + occ_report)
+    family_report = sorted_unique(family_of_occ * n_reports + occ_report)
     reach = np.bincount(family_report // n_reports, minlength=n_families)
     if n_reports >= config.boilerplate_min_reports:
         boilerplate_family = (reach > config.boilerplate_share * n_reports) | (reach > config.boilerplate_max_reports)

@@ -36,8 +36,8 @@ class CopyDetectConfig:
     ngram_max: int = 4
     num_perm: int = 100  # MinHash values per paragraph (one byte each)
     bands: int = 20  # LSH bands (num_perm / bands values each, at most 8)
-    max_bucket: int = 1000  # a band bucket with more distinct texts than this...
-    bucket_window: int = 50  # ...is compared only with this many neighbours per text
+    max_bucket: int = 100  # a band bucket with more distinct texts than this...
+    bucket_window: int = 20  # ...is compared only with this many neighbours per text
     # Flagged pairs listed with their shared paragraphs, most similar first. A batch of many
     # near-copies has flagged pairs quadratic in its size; the rest are counted, not listed, so
     # memory and index.html stay bounded.
