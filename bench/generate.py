@@ -19,7 +19,8 @@ Report ``i`` is a pure function of (seed, i), so any subset can be rebuilt:
   year (plans: the next), the source's own place names replaced by the new body's;
 * ``copy_share`` of the reports are near-copies of an earlier report (most paragraphs taken over
   with their figures changed, the rest new), so copy detection has work; a few stock paragraphs,
-  each worded with the body's own name, open many reports (boilerplate in variants).
+  each worded with the body's own name, open many reports (boilerplate in variants). The planted
+  pairs are listed in ``OUT_DIR/.planted-copies.json`` (file stems: copy, original).
 
 Formats: mostly ``.txt``, some ``.docx`` (python-docx, heading styles) and ``.html`` (a
 government web page with navigation and footer around the article).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import json
 import os
 import random
 import re
@@ -206,15 +208,25 @@ def is_copy(seed: int, index: int, share: float) -> bool:
     return index > 0 and random.Random(f"{seed}:{index}:copy").random() < share
 
 
+def copy_origin(seed: int, index: int, share: float) -> int | None:
+    """The earlier report that report ``index`` is a near-copy of, or None."""
+    if not is_copy(seed, index, share):
+        return None
+    rnd = random.Random(f"{seed}:{index}:origin")
+    for _ in range(10):
+        original = index - 1 - rnd.randrange(min(index, 400))
+        if not is_copy(seed, original, share):
+            return original
+    return None
+
+
 def build(index: int, seed: int, pools: Pools, copy_share: float, stock: list[str]) -> Report:
     rnd = random.Random(f"{seed}:{index}")
     body = make_body(rnd)
     year = rnd.randint(2016, 2024)
-    if is_copy(seed, index, copy_share):
-        for _ in range(10):
-            original = index - 1 - rnd.randrange(min(index, 400))
-            if not is_copy(seed, original, copy_share):
-                return near_copy(build(original, seed, pools, copy_share, stock), rnd, body, pools)
+    original = copy_origin(seed, index, copy_share)
+    if original is not None:
+        return near_copy(build(original, seed, pools, copy_share, stock), rnd, body, pools)
     numbers = iter(CN_NUMBERS)
     blocks: list[tuple[str, str]] = []
     if rnd.random() < 0.6:
@@ -354,7 +366,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             (args.out / f"{stem}.txt").write_text(text, encoding="utf-8")
             formats["txt"] += 1
-    copies = sum(is_copy(args.seed, i, args.copy_share) for i in range(args.count))
+    # What was planted, for checking what copy detection finds (bench/sweep.py): copy -> original.
+    stems = {}
+    planted = []
+    for index in range(args.count):
+        original = copy_origin(args.seed, index, args.copy_share)
+        if original is not None:
+            planted.append((index, original))
+    for index in {i for pair in planted for i in pair}:
+        stems[index] = file_stem(index, build(index, args.seed, pools, args.copy_share, stock))
+    (args.out / ".planted-copies.json").write_text(
+        json.dumps([[stems[c], stems[o]] for c, o in planted], ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    copies = len(planted)
     print(
         f"{args.count} reports ({formats}), {chars} characters, ~{copies} near-copies, "
         f"from {len(files)} sources ({len(pools.achievements)} achievement sentences) -> {args.out}",

@@ -75,7 +75,7 @@ def _kib(path: str, key: str) -> int:
 class Sampler(threading.Thread):
     """Peak RSS/PSS of a process tree, and the load average, sampled until stopped."""
 
-    def __init__(self, pid: int, interval: float = 0.5) -> None:
+    def __init__(self, pid: int, interval: float = 1.0) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = self.peak_single = self.peak_parent = 0
@@ -85,17 +85,19 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         samples = 0
+        pids: list[int] = []
         while not self._stop_event.is_set():
-            pids = tree(self.pid)
+            if samples % 3 == 0:  # the tree changes only when a worker is replaced: a scan of /proc every 3 s
+                pids = tree(self.pid)
             rss = {p: _kib(f"/proc/{p}/status", "VmRSS:") for p in pids}
-            pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
             self.peak_rss = max(self.peak_rss, sum(rss.values()))
-            self.peak_pss = max(self.peak_pss, pss)
+            if samples % 2 == 0:  # PSS walks the page tables: every other sample
+                self.peak_pss = max(self.peak_pss, sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids))
             self.peak_single = max(self.peak_single, max(rss.values(), default=0))
             self.peak_parent = max(self.peak_parent, rss.get(self.pid, 0))
             with open("/proc/loadavg", encoding="ascii") as handle:
                 self.loads.append(float(handle.read().split()[0]))
-            if samples % 120 == 0:  # once a minute: who else is busy
+            if samples % 60 == 0:  # once a minute: who else is busy
                 self._note_others(set(pids))
             samples += 1
             self._stop_event.wait(self.interval)
@@ -117,7 +119,10 @@ class Sampler(threading.Thread):
 
 
 def generate(work: Path, count: int, seed: int) -> Path:
-    folder = work / f"reports_{count}_s{seed}"
+    import hashlib
+
+    version = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()[:8]
+    folder = work / f"reports_{count}_s{seed}_{version}"
     done = folder / ".complete"
     if not done.is_file():
         shutil.rmtree(folder, ignore_errors=True)
@@ -166,6 +171,29 @@ def run_batch(inputs: Path, out: Path, jobs: int, python: str, pythonpath: str |
     }
 
 
+def copy_check(inputs: Path, out: Path, flag: float = 0.3) -> dict | None:
+    """How many planted near-copies copy detection found: the copy's closest report is its original
+    (or another copy of it) at the flag threshold."""
+    planted_file, summary_file = inputs / ".planted-copies.json", out / "summary.json"
+    if not planted_file.is_file() or not summary_file.is_file():
+        return None
+    planted = json.loads(planted_file.read_text(encoding="utf-8"))
+    closest = {}
+    for report in json.loads(summary_file.read_text(encoding="utf-8"))["reports"]:
+        if report.get("closest"):
+            closest[Path(report["file"]).stem] = (Path(report["closest"]["file"]).stem, report["closest"]["similarity"])
+    family: dict[str, set[str]] = {}  # an original and all its copies
+    for copy, original in planted:
+        family.setdefault(original, {original}).add(copy)
+    found = 0
+    for copy, original in planted:
+        name, similarity = closest.get(copy, (None, 0.0))
+        if name in family[original] and similarity >= flag:
+            found += 1
+    flagged = sum(1 for name, (_, similarity) in closest.items() if similarity >= flag)
+    return {"planted_copies": len(planted), "found": found, "reports_marked": flagged}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 40000])
@@ -186,6 +214,7 @@ def main() -> int:
         print(f"batch {size} …", file=sys.stderr)
         run = {"reports": size, "jobs": args.jobs, "tool": args.pythonpath or "this checkout", **run_batch(inputs, out, args.jobs, args.python, args.pythonpath)}
         run["out_dir_mib"] = round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20) if out.is_dir() else None
+        run["copies"] = copy_check(inputs, out)
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
         print(json.dumps(run, ensure_ascii=False, indent=2), file=sys.stderr)

@@ -514,9 +514,10 @@ def run_batch(
         if progress_state.offsets[i] is None
     ]
     bar = _progress_bar(len(inputs), progress, initial=progress_state.reused)
+    results = score_reports(tasks, settings, jobs, limits)
     try:
         try:
-            for result in score_reports(tasks, settings, jobs, limits):
+            for result in results:
                 meta = {
                     "path": inputs[result.index],
                     "page": pages[result.index],
@@ -535,6 +536,7 @@ def run_batch(
                 if bar is not None:
                     bar.update(1)
         finally:
+            results.close()  # stops the workers at once when interrupted
             if bar is not None:
                 bar.close()
             journal.close()  # everything recorded is on disk; from here on it is only read

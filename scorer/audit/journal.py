@@ -53,11 +53,11 @@ def row_from_data(data: dict[str, Any]) -> ReportRow:
 
 @dataclass(frozen=True)
 class Entry:
-    """One finished report as the journal recorded it."""
+    """One finished report as the journal recorded it (its line stays on disk)."""
 
     offset: int  # of its line in journal.jsonl
+    length: int  # of the line, checksum and newline included
     meta: dict[str, Any]
-    line: bytes  # the whole line, checksum included (copied as is when the journal is compacted)
 
     @property
     def path(self) -> str:
@@ -141,22 +141,29 @@ class Journal:
             for line in handle:
                 meta = decode_meta(line)
                 if meta is not None:
-                    yield Entry(offset, meta, line)
+                    yield Entry(offset, len(line), meta)
                 offset += len(line)
 
     @classmethod
     def start(cls, out_dir: Path, state: dict[str, Any], keep: Sequence[Entry] = ()) -> tuple["Journal", list[int]]:
-        """A journal holding just ``keep`` (a resumed batch) or nothing; returns it and the new offsets of ``keep``."""
+        """A journal holding just the ``keep`` entries of the existing one (a resumed batch) or nothing;
+        returns it and the new offsets of ``keep``. The kept lines are copied one by one, intact."""
         folder = Path(out_dir) / STATE_DIR
         folder.mkdir(parents=True, exist_ok=True)
         offsets: list[int] = []
         position = 0
         tmp = folder / f".{JOURNAL_FILE}.tmp{os.getpid()}"
         with open(tmp, "wb") as handle:
-            for entry in keep:
-                handle.write(entry.line)
-                offsets.append(position)
-                position += len(entry.line)
+            if keep:
+                with open(folder / JOURNAL_FILE, "rb") as old:
+                    for entry in keep:
+                        old.seek(entry.offset)
+                        line = old.read(entry.length)
+                        if decode_meta(line) != entry.meta:  # pragma: no cover - changed under our feet
+                            raise OSError(f"续接记录在读取期间被改动：{folder / JOURNAL_FILE}")
+                        handle.write(line)
+                        offsets.append(position)
+                        position += len(line)
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(folder / JOURNAL_FILE)

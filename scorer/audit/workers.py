@@ -219,6 +219,7 @@ class WorkerPool:
         self.start_method = start_method or _start_method()
         self._workers: list[_Worker] = []
         self.replaced = 0  # workers killed or lost and started again
+        self._failed_starts = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -327,6 +328,7 @@ class WorkerPool:
             return self._lost(worker)
         if kind == "ready":
             worker.ready = True
+            self._failed_starts = 0
             return None
         if kind == "init-error":
             self.close(kill=True)
@@ -344,7 +346,12 @@ class WorkerPool:
     def _lost(self, worker: _Worker) -> Outcome | None:
         worker.process.join(timeout=1)
         exitcode = worker.process.exitcode
-        key, was_busy = worker.key, worker.busy
+        key, was_busy, was_ready = worker.key, worker.busy, worker.ready
+        if not was_ready:
+            self._failed_starts += 1
+            if self._failed_starts > 3:  # dies before its first task, every time: do not respawn forever
+                self.close(kill=True)
+                raise RuntimeError(crash_message(exitcode) + "：处理进程无法启动")
         self._replace(worker, kill=True)
         if not was_busy:
             return None

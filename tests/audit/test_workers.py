@@ -146,3 +146,43 @@ def test_workers_die_with_the_parent(tmp_path):
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_size_and_time_budgets_parse_and_check(tmp_path):
+    from scorer.audit.limits import check_size, format_size, parse_size, parse_timeout
+    from scorer.errors import ConfigError
+
+    assert parse_size("20MB") == 20 * 1024**2 and parse_size("500kb") == 500 * 1024 and parse_size("1.5G") == int(1.5 * 1024**3)
+    assert parse_size("1048576") == 1024**2 and parse_size("0") == 0
+    assert format_size(20 * 1024**2) == "20 MB" and format_size(1536) == "1.5 KB" and format_size(12) == "12 字节"
+    assert parse_timeout("0") == 0 and parse_timeout("2.5") == 2.5
+    for bad in ("", "MB", "20 parsecs", "-3MB"):
+        with pytest.raises(ConfigError):
+            parse_size(bad)
+    for bad in ("-1", "soon", "nan"):
+        with pytest.raises(ConfigError):
+            parse_timeout(bad)
+    report = tmp_path / "r.txt"
+    report.write_bytes(b"x" * 2048)
+    check_size(str(report), 2048)
+    check_size(str(report), None)
+    check_size(str(tmp_path / "missing.txt"), 10)  # the reader says it is missing
+    with pytest.raises(LimitError, match="2 KB，超过上限 1 KB"):
+        check_size(str(report), 1024)
+
+
+def _die_at_start():
+    os._exit(5)
+
+
+def _fail_at_start():
+    raise InputError("规则包有误")
+
+
+def test_workers_that_cannot_start_stop_the_pool():
+    with pytest.raises(RuntimeError, match="无法启动"):
+        with WorkerPool(handler, jobs=1, initializer=_die_at_start) as pool:
+            list(pool.run([(0, 1)]))
+    with pytest.raises(InputError, match="规则包有误"):  # an initializer's error is raised as it is
+        with WorkerPool(handler, jobs=1, initializer=_fail_at_start) as pool:
+            list(pool.run([(0, 1)]))

@@ -508,3 +508,14 @@ def test_resume_needs_a_batch_folder(tmp_path, seeds, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
     code, _, err = run(capsys, "batch", str(seeds[0]), "-o", str(tmp_path / "new"), "--resume")
     assert code == 0 and "从头开始" in err
+
+
+def test_readme_exit_code_table_is_true():
+    from corpus_paths import REPO_ROOT
+
+    from scorer.errors import ExitCode
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### 退出码", 1)[1].split("\n\n", 2)[1]
+    codes = {int(line.split("|")[1]) for line in table.splitlines() if re.match(r"\| \d+ \|", line)}
+    assert codes == {int(code) for code in ExitCode}
