@@ -492,6 +492,7 @@ def run_batch(
             entry = latest.get(path)
             if entry is not None and _reusable(entry, path, pages[index], fingerprint, moment_text, out_path):
                 keep.append((index, entry))
+        del latest
         if log is not None:
             if previous.get("fingerprint") != fingerprint:
                 log.write("续接：工具、规则包或设置与上次不同，上次的结果不能沿用\n")
@@ -542,6 +543,7 @@ def run_batch(
             journal.close()  # everything recorded is on disk; from here on it is only read
     except KeyboardInterrupt:
         raise BatchInterrupted(progress_state.done, len(inputs), str(out_path)) from None
+    del tasks, results, keep  # the scoring phase's bookkeeping: copy detection reuses the memory
 
     try:
         batch = finish(journal, inputs, progress_state, out_path, moment, settings, log)

@@ -74,7 +74,7 @@ _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 _BYTE_AGREE = 1.0 / 256  # chance that the lowest bytes of two unrelated minima agree
 _MINHASH_SEED = 20240301  # fixed: sketches made by any run, on any machine, compare
 _SKETCH_MAGIC = b"FZS1"
-_VERIFY_PAIRS = 250_000  # candidate pairs verified at a time (bounds the transient signature copies)
+_VERIFY_PAIRS = 50_000  # candidate pairs verified at a time (bounds the transient signature copies: ~15 MB)
 
 
 def ngram_hashes(texts: Sequence[str], config: CopyDetectConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -299,8 +299,10 @@ def _band_pairs(signature: np.ndarray, rows: np.ndarray, band: int, config: Copy
     """Pairs of ``rows`` whose values agree in one band, as sorted codes i * n + j (i < j)."""
     n = len(rows)
     per_band = config.num_perm // config.bands
-    weights = np.uint64(256) ** np.arange(per_band, dtype=np.uint64)
-    keys = signature[rows, band * per_band : (band + 1) * per_band].astype(np.uint64) @ weights
+    keys = np.zeros(n, dtype=np.uint64)
+    for column in range(band * per_band, (band + 1) * per_band):  # the band's bytes as one integer
+        keys <<= np.uint64(8)
+        keys |= signature[rows, column]
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     del keys
