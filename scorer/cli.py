@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("fzscore: 已中断\n")
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # stdout closed early (e.g. piped into head): not an error worth a traceback.
         return ExitCode.OK

@@ -13,6 +13,7 @@ class ExitCode(enum.IntEnum):
     OK = 0  # success; for `check`: the report passes
     FAIL = 1  # `check`: below --fail-under, a key item missing, or a regression
     ERROR = 2  # usage, configuration, rule or input error
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT); `batch` keeps what was finished for --resume
 
 
 class FzError(Exception):
@@ -23,6 +24,10 @@ class FzError(Exception):
 
 class InputError(FzError):
     """The report file cannot be read or holds no usable text."""
+
+
+class LimitError(InputError):
+    """The report exceeds a budget: file size (``--max-size``) or processing time (``--timeout``)."""
 
 
 class RuleError(FzError):

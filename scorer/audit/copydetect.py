@@ -1,35 +1,51 @@
 """Copy detection across a batch: which reports share suspiciously many near-identical paragraphs.
 
-Method (all sparse-matrix work, no Python loop over pairs of paragraphs):
+Built for a national sweep (tens of thousands of reports, a million paragraphs) in bounded memory:
+the paragraph texts never meet in one place. Each report's paragraphs are reduced, in the worker
+that scored it, to a compact sketch (about 120 bytes a paragraph); the batch compares sketches.
 
-1. Paragraphs shorter than ``min_paragraph_chars`` are ignored; identical paragraph texts are
-   collapsed so verbatim boilerplate is vectorised once.
-2. Each distinct paragraph becomes a TF-IDF vector over hashed character n-grams (2–4 by
-   default; hashing keeps memory independent of the vocabulary, sklearn's ``TfidfTransformer``
-   weights and normalises).
-3. Candidate pairs come from a *bottom-k sketch*: every paragraph keeps ``prefix_features`` of its
-   n-grams that occur in at least one and at most ``max_prefix_df`` other paragraphs (those with
-   the lowest hashed id, i.e. a random but consistent choice), and a pair is a candidate when one
-   paragraph's sketch hits the other's n-grams often enough (a sparse product, in row blocks).
-   Near-duplicates share most of their n-grams and so most of their sketch, while the quadratic
-   product over common n-grams such as 法治/政府/工作 is never formed.
-4. Candidates are verified with the exact cosine of their TF-IDF vectors; pairs at or above
-   ``paragraph_similarity`` are near-duplicates.
-5. A paragraph with near-duplicates in more than ``boilerplate_share`` of the batch (batches of at
-   least ``boilerplate_min_reports``) is boilerplate (stock phrases about 习近平法治思想 and the like)
-   and is left out of both sides of the measure.
+1. **Sketch** (``sketch_paragraphs``, per report): paragraphs shorter than ``min_paragraph_chars``
+   are ignored; the rest, whitespace removed, become the set of their character n-grams (2–4 by
+   default), each hashed to 64 bits. Kept per paragraph: a 64-bit hash of the whole text (identical
+   paragraphs), the size of the n-gram set, and a MinHash signature of ``num_perm`` values -- for
+   each of ``num_perm`` hash functions the minimum over the set, of which only the lowest byte is
+   kept (b-bit minwise hashing).
+2. **Identical texts** (same hash) are collapsed: verbatim boilerplate is handled once.
+3. **Candidates by locality-sensitive hashing**: the signature is cut into ``bands`` bands of
+   r = num_perm / bands values; two paragraphs are candidates when every value of some band agrees.
+   Sorting each band's keys brings candidates next to each other: O(n log n) per band and work
+   proportional to the candidates found -- never a loop over all pairs, so the whole is
+   sub-quadratic. A pair whose n-gram sets have Jaccard similarity J is a candidate with
+   probability 1 - (1 - J^r)^bands: with 20 bands of 5, 99 % at J = 0.72 (the lowest J two
+   paragraphs at cosine 0.85 can have), 0.1 % at J = 0.2; unrelated paragraphs of real reports
+   (J ≈ 0.01–0.05) almost never. A band bucket of more than ``max_bucket`` distinct texts (one stock
+   phrase in countless variants) is compared within a window of ``bucket_window`` neighbours only,
+   which keeps the family connected without its quadratic number of pairs.
+4. **Verification**: the share of agreeing signature bytes estimates J (corrected for the 1/256
+   chance that two bytes agree anyway); with the two set sizes this gives the cosine of the n-gram
+   sets, |A∩B| / √(|A|·|B|). Pairs at or above ``paragraph_similarity`` are near-duplicates
+   (standard error of the estimate about 0.03 near 0.85).
+5. **Families** are the connected groups of near-duplicates. A family found in more than
+   ``boilerplate_share`` of the reports, or in more than ``boilerplate_max_reports`` reports
+   (batches of at least ``boilerplate_min_reports``), is boilerplate (stock phrases about
+   习近平法治思想, a province's template) and is left out of both sides of the measure.
 6. A pair of reports' similarity is the share of the shorter report's paragraphs (fewer eligible
-   paragraphs) that have a near-duplicate in the other; pairs at or above ``flag_similarity`` are
-   flagged and listed with their shared paragraphs.
+   paragraphs) that have a family member in the other; pairs at or above ``flag_similarity`` are
+   flagged, and the most similar ``max_listed_pairs`` are listed with their shared paragraphs
+   (texts read back only for those reports, through ``paragraphs_of``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Sequence
+import struct
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from scorer.model import (
     Closest,
@@ -48,34 +64,37 @@ def normalise_paragraph(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Vectors
+# Sketches (computed where the report was scored)
 # ---------------------------------------------------------------------------------------------
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
-_CHUNK_CHARS = 500_000  # characters hashed at a time (bounds the transient arrays)
-_VERIFY_ENTRIES = 2_000_000  # non-zeros of candidate rows copied at a time for the exact cosine
+_BYTE_AGREE = 1.0 / 256  # chance that the lowest bytes of two unrelated minima agree
+_MINHASH_SEED = 20240301  # fixed: sketches made by any run, on any machine, compare
+_SKETCH_MAGIC = b"FZS1"
+_VERIFY_PAIRS = 50_000  # candidate pairs verified at a time (bounds the transient signature copies: ~15 MB)
 
 
-def _hash_chunk(texts: Sequence[str], config: CopyDetectConfig) -> sparse.csr_matrix:
+def ngram_hashes(texts: Sequence[str], config: CopyDetectConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Every character n-gram (``ngram_min``–``ngram_max``) of every text: (text number, 64-bit hash)."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    total = int(lengths.sum())
     n_max = config.ngram_max
     # Pad so that positions + k never run off the end; the padded tail is masked out below.
-    codes = np.zeros(int(lengths.sum()) + n_max, dtype=np.uint64)
-    codes[: int(lengths.sum())] = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes = np.zeros(total + n_max, dtype=np.uint64)
+    codes[:total] = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     ends = np.repeat(np.cumsum(lengths), lengths)
-    rows_of = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
-    positions = np.arange(len(ends), dtype=np.int64)
-    mask = np.uint64(config.n_features - 1)
+    rows_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    positions = np.arange(total, dtype=np.int64)
     rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    value = np.full(len(positions), _FNV_OFFSET, dtype=np.uint64)
+    hashes: list[np.ndarray] = []
+    value = np.full(total, _FNV_OFFSET, dtype=np.uint64)
     with np.errstate(over="ignore"):  # uint64 wrap-around is the hash
         for k in range(n_max):
             # After k+1 steps ``value`` is the FNV-1a hash of the (k+1)-gram starting at each position.
-            value = (value ^ codes[k : k + len(positions)]) * _FNV_PRIME
+            value = (value ^ codes[k : k + total]) * _FNV_PRIME
             n = k + 1
             if n < config.ngram_min:
                 continue
@@ -87,51 +106,171 @@ def _hash_chunk(texts: Sequence[str], config: CopyDetectConfig) -> sparse.csr_ma
             mixed *= _MIX_2
             mixed ^= mixed >> np.uint64(33)
             rows.append(rows_of[valid])
-            cols.append((mixed & mask).astype(np.int32))
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+            hashes.append(mixed)
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    return np.concatenate(rows), np.concatenate(hashes)
+
+
+def ngram_counts(texts: Sequence[str], config: CopyDetectConfig, n_features: int = 2**20) -> sparse.csr_matrix:
+    """Hashed character n-gram counts (float32), one row per text, ``n_features`` (a power of two) columns.
+
+    The same n-grams and hashes as the sketches; the year-over-year comparison takes exact cosines
+    of these rows (two reports at a time, so a plain matrix is small).
+    """
+    rows, hashes = ngram_hashes(texts, config)
+    columns = (hashes & np.uint64(n_features - 1)).astype(np.int32)
     counts = sparse.coo_matrix(
-        (np.ones(len(row), dtype=np.float32), (row, col)), shape=(len(texts), config.n_features)
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(texts), n_features)
     ).tocsr()
     counts.sum_duplicates()
     return counts
 
 
-def ngram_counts(texts: Sequence[str], config: CopyDetectConfig) -> sparse.csr_matrix:
-    """Hashed character n-gram counts (float32), one row per text, hashed a chunk at a time."""
-    datas: list[np.ndarray] = []
-    indices: list[np.ndarray] = []
-    indptrs: list[np.ndarray] = []
-    start, offset = 0, 0
-    while start < len(texts):
-        end, size = start, 0
-        while end < len(texts) and (size == 0 or size + len(texts[end]) <= _CHUNK_CHARS):
-            size += len(texts[end])
-            end += 1
-        chunk = _hash_chunk(texts[start:end], config)
-        datas.append(chunk.data)
-        indices.append(chunk.indices)
-        # The rows of each chunk are canonical already: stacking only shifts indptr.
-        indptrs.append(chunk.indptr[1:].astype(np.int64) + offset)
-        offset += chunk.nnz
-        start = end
-    indptr = np.concatenate([np.zeros(1, dtype=np.int64), *indptrs])
-    # Concatenate one array kind at a time, dropping the pieces, to keep the peak low.
-    data = np.concatenate(datas) if datas else np.zeros(0, dtype=np.float32)
-    del datas
-    index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
-    del indices
-    return sparse.csr_matrix((data, index, indptr), shape=(len(texts), config.n_features), copy=False)
+def _minhash_parameters(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(_MINHASH_SEED)
+    multipliers = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd
+    offsets = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    return multipliers, offsets
 
 
-def tfidf_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Sublinear TF-IDF, L2-normalised rows (sklearn), float32; ``counts`` is consumed."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+def _text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
-    # In place: the counts become the vectors (float32 kept), no second copy of the batch.
-    vectors = transformer.transform(counts, copy=False)
-    return sparse.csr_matrix(vectors.astype(np.float32, copy=False), copy=False)
+
+@dataclass(frozen=True, eq=False)
+class ParagraphSketches:
+    """The copy-detection sketch of one report: one entry per paragraph long enough to compare."""
+
+    index: np.ndarray  # uint32: the paragraph's position among the paragraphs sketched
+    text_hash: np.ndarray  # uint64: hash of the whitespace-free text
+    size: np.ndarray  # uint32: distinct n-grams
+    signature: np.ndarray  # uint8 [n, num_perm]: lowest byte of each MinHash minimum
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def to_bytes(self) -> bytes:
+        n, num_perm = self.signature.shape
+        return b"".join(
+            (
+                _SKETCH_MAGIC,
+                struct.pack("<IH", n, num_perm),
+                self.index.astype("<u4").tobytes(),
+                self.text_hash.astype("<u8").tobytes(),
+                self.size.astype("<u4").tobytes(),
+                np.ascontiguousarray(self.signature, dtype=np.uint8).tobytes(),
+            )
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "ParagraphSketches":
+        if data[:4] != _SKETCH_MAGIC or len(data) < 10:
+            raise ValueError("not a paragraph sketch")
+        n, num_perm = struct.unpack_from("<IH", data, 4)
+        offset = 10
+        if len(data) != offset + n * (4 + 8 + 4 + num_perm):
+            raise ValueError("truncated paragraph sketch")
+
+        def take(dtype: str, count: int) -> np.ndarray:
+            nonlocal offset
+            array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            offset += array.nbytes
+            return array
+
+        index = take("<u4", n)
+        text_hash = take("<u8", n)
+        size = take("<u4", n)
+        signature = take("u1", n * num_perm).reshape(n, num_perm)
+        return cls(index, text_hash, size, signature)
+
+
+def sketch_paragraphs(paragraphs: Sequence[str], config: CopyDetectConfig | None = None) -> ParagraphSketches:
+    """The sketch of one report's paragraphs (``index`` refers to positions in ``paragraphs``)."""
+    config = config or CopyDetectConfig()
+    normalised = [normalise_paragraph(str(p)) for p in paragraphs]
+    kept = [i for i, text in enumerate(normalised) if len(text) >= config.min_paragraph_chars]
+    texts = [normalised[i] for i in kept]
+    num_perm = config.num_perm
+    if not texts:
+        return ParagraphSketches(
+            np.zeros(0, np.uint32), np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros((0, num_perm), np.uint8)
+        )
+    rows, hashes = ngram_hashes(texts, config)
+    # Sets, not bags: one entry per distinct n-gram of each text.
+    order = np.lexsort((hashes, rows))
+    rows, hashes = rows[order], hashes[order]
+    distinct = np.ones(len(rows), dtype=bool)
+    distinct[1:] = (rows[1:] != rows[:-1]) | (hashes[1:] != hashes[:-1])
+    rows, hashes = rows[distinct], hashes[distinct]
+    sizes = np.bincount(rows, minlength=len(texts)).astype(np.uint32)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])  # every kept text has n-grams
+    multipliers, offsets = _minhash_parameters(num_perm)
+    signature = np.empty((len(texts), num_perm), dtype=np.uint8)
+    shift = np.uint64(32)
+    with np.errstate(over="ignore"):
+        for k in range(num_perm):
+            # Multiply-shift hashing: the high 32 bits of a*x + b (mod 2^64) are a good permutation.
+            values = (hashes * multipliers[k] + offsets[k]) >> shift
+            signature[:, k] = np.minimum.reduceat(values, starts) & np.uint64(0xFF)
+    return ParagraphSketches(
+        index=np.asarray(kept, dtype=np.uint32),
+        text_hash=np.fromiter((_text_hash(t) for t in texts), dtype=np.uint64, count=len(texts)),
+        size=sizes,
+        signature=signature,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The batch's sketches, side by side
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SketchTable:
+    """Every report's sketches in flat arrays (one row per eligible paragraph occurrence)."""
+
+    keys: list[str]  # report keys, in the order given
+    report: np.ndarray  # int32: row -> report number
+    index: np.ndarray  # uint32
+    text_hash: np.ndarray  # uint64
+    size: np.ndarray  # uint32
+    signature: np.ndarray  # uint8 [rows, num_perm]
+
+    @classmethod
+    def build(
+        cls, reports: Iterable[tuple[str, ParagraphSketches]], num_perm: int, total_rows: int | None = None
+    ) -> "SketchTable":
+        """Stack sketches; with ``total_rows`` known the arrays are filled in place (no second copy)."""
+        keys: list[str] = []
+        if total_rows is None:
+            reports = list(reports)
+            total_rows = sum(len(s) for _, s in reports)
+        table = cls(
+            keys=keys,
+            report=np.empty(total_rows, dtype=np.int32),
+            index=np.empty(total_rows, dtype=np.uint32),
+            text_hash=np.empty(total_rows, dtype=np.uint64),
+            size=np.empty(total_rows, dtype=np.uint32),
+            signature=np.empty((total_rows, num_perm), dtype=np.uint8),
+        )
+        at = 0
+        for key, sketch in reports:
+            n = len(sketch)
+            if at + n > total_rows:
+                raise ValueError("more sketch rows than announced")
+            if n and sketch.signature.shape[1] != num_perm:
+                raise ValueError("sketches made with a different num_perm")
+            table.report[at : at + n] = len(keys)
+            table.index[at : at + n] = sketch.index
+            table.text_hash[at : at + n] = sketch.text_hash
+            table.size[at : at + n] = sketch.size
+            table.signature[at : at + n] = sketch.signature
+            keys.append(key)
+            at += n
+        if at != total_rows:
+            raise ValueError("fewer sketch rows than announced")
+        return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,123 +278,101 @@ def tfidf_vectors(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 # ---------------------------------------------------------------------------------------------
 
 
-def _prefix_rows(indptr: np.ndarray, indices: np.ndarray, df: np.ndarray, k: int, max_df: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, ``k`` of its features shared with another row: (row ids, feature ids).
-
-    A bottom-k sketch: among the row's features with 2 <= df <= max_df, the ``k`` with the lowest
-    (hashed, hence random) feature id -- rows are sorted by feature id already, so this is a rank
-    within the row and needs no sort. Rows with fewer such features (text repeated more than
-    ``max_df`` times, e.g. near-verbatim stock phrases) take their rarest shared features instead.
-    """
-    n_rows = len(indptr) - 1
-    row_ids = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(indptr))
-    freq = df[indices]
-    eligible = (freq >= 2) & (freq <= max_df)
-    rows_e = row_ids[eligible]
-    per_row = np.bincount(rows_e, minlength=n_rows)
-    rank = np.arange(len(rows_e)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    chosen_rows = [rows_e[rank < k]]
-    chosen_cols = [indices[eligible][rank < k].astype(np.int64)]
-    short = per_row < k
-    if short.any():
-        pick = short[row_ids] & (freq >= 2)
-        rows_s, cols_s, freq_s = row_ids[pick], indices[pick].astype(np.int64), freq[pick]
-        order = np.lexsort((cols_s, freq_s, rows_s))  # by row, rarest first, ties by feature
-        rows_s, cols_s = rows_s[order], cols_s[order]
-        counts = np.bincount(rows_s, minlength=n_rows)
-        rank_s = np.arange(len(rows_s)) - np.repeat(np.cumsum(counts) - counts, counts)
-        chosen_rows.append(rows_s[rank_s < k])
-        chosen_cols.append(cols_s[rank_s < k])
-        # Rows topped up here must not keep their (fewer than k) sketch entries twice.
-        keep_first = ~short[chosen_rows[0]]
-        chosen_rows[0], chosen_cols[0] = chosen_rows[0][keep_first], chosen_cols[0][keep_first]
-    return np.concatenate(chosen_rows), np.concatenate(chosen_cols)
+def estimated_cosine(matches: np.ndarray, num_perm: int, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """Cosine of two n-gram sets from the number of agreeing signature bytes and the set sizes."""
+    share = matches.astype(np.float64) / num_perm
+    jaccard = np.clip((share - _BYTE_AGREE) / (1.0 - _BYTE_AGREE), 0.0, 1.0)
+    size_a = size_a.astype(np.float64)
+    size_b = size_b.astype(np.float64)
+    common = jaccard * (size_a + size_b) / (1.0 + jaccard)
+    return np.minimum(common / np.sqrt(size_a * size_b), 1.0)
 
 
-def _restrict_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
-    """``matrix`` with only the entries in ``columns`` (a boolean mask over features) kept."""
-    keep = columns[matrix.indices]
-    row_ids = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))[keep]
-    return sparse.csr_matrix(
-        (matrix.data[keep], (row_ids, matrix.indices[keep])), shape=matrix.shape
-    )
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for large integer arrays by sorting (numpy 2's hash-based unique is far slower here)."""
+    if len(values) == 0:
+        return values
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
+def _pairs_in_runs(order: np.ndarray, starts: np.ndarray, lengths: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (order[p], order[q]), p < q <= p + span, within each run [start, start + length)."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    run = np.repeat(np.arange(len(starts)), lengths)
+    offset = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = starts[run] + offset
+    count = np.minimum(lengths[run] - 1 - offset, span[run])
+    first = np.repeat(position, count)
+    step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) + 1
+    return order[first].astype(np.int64), order[first + step].astype(np.int64)
+
+
+def _band_pairs(signature: np.ndarray, rows: np.ndarray, band: int, config: CopyDetectConfig) -> np.ndarray:
+    """Pairs of ``rows`` whose values agree in one band, as sorted codes i * n + j (i < j)."""
+    n = len(rows)
+    per_band = config.num_perm // config.bands
+    keys = np.zeros(n, dtype=np.uint64)
+    for column in range(band * per_band, (band + 1) * per_band):  # the band's bytes as one integer
+        keys <<= np.uint64(8)
+        keys |= signature[rows, column]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    del keys
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    lengths = np.diff(np.r_[starts, n])
+    shared = lengths >= 2
+    starts, lengths = starts[shared], lengths[shared]
+    span = np.where(lengths > config.max_bucket, config.bucket_window, lengths - 1)
+    i, j = _pairs_in_runs(order, starts, lengths, span)
+    return sorted_unique(np.minimum(i, j) * n + np.maximum(i, j))
+
+
+def _verify(codes: np.ndarray, signature: np.ndarray, size: np.ndarray, rows: np.ndarray, config: CopyDetectConfig):
+    """The candidate pairs (codes) whose estimated cosine reaches the threshold, with that cosine."""
+    n = len(rows)
+    kept_codes: list[np.ndarray] = []
+    kept_cosines: list[np.ndarray] = []
+    for start in range(0, len(codes), _VERIFY_PAIRS):
+        chunk = codes[start : start + _VERIFY_PAIRS]
+        ri, rj = rows[chunk // n], rows[chunk % n]
+        matches = np.count_nonzero(signature[ri] == signature[rj], axis=1)
+        cosine = estimated_cosine(matches, config.num_perm, size[ri], size[rj])
+        close = cosine >= config.paragraph_similarity - 1e-9
+        kept_codes.append(chunk[close])
+        kept_cosines.append(cosine[close].astype(np.float32))
+    if not kept_codes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(kept_codes), np.concatenate(kept_cosines)
 
 
 def near_duplicate_pairs(
-    vectors: sparse.csr_matrix, threshold: float, config: CopyDetectConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i, j), i < j, of rows (L2-normalised) whose cosine >= threshold."""
-    n_rows = vectors.shape[0]
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    if n_rows < 2:
-        return empty
-    df = np.bincount(vectors.indices, minlength=vectors.shape[1])  # rows are canonical: one entry per feature
-    prefix_rows: list[np.ndarray] = []
-    prefix_cols: list[np.ndarray] = []
-    for start in range(0, n_rows, config.block_rows):
-        stop = min(start + config.block_rows, n_rows)
-        lo, hi = vectors.indptr[start], vectors.indptr[stop]
-        rows, cols = _prefix_rows(
-            vectors.indptr[start : stop + 1] - lo, vectors.indices[lo:hi], df, config.prefix_features, config.max_prefix_df
-        )
-        prefix_rows.append(rows + start)
-        prefix_cols.append(cols)
-    rows_all = np.concatenate(prefix_rows)
-    prefix = sparse.csr_matrix(
-        (np.ones(len(rows_all), dtype=np.float32), (rows_all, np.concatenate(prefix_cols))), shape=vectors.shape
-    )
-    # Only n-grams that are in some prefix can produce a hit: keep just those (mostly rare, so
-    # this matrix is a small fraction of ``vectors``).
-    in_prefix = np.zeros(vectors.shape[1], dtype=bool)
-    in_prefix[prefix.indices] = True
-    binary_rare = _restrict_columns(vectors, in_prefix)
-    binary_rare.data[:] = 1.0
-    binary_rare_t = binary_rare.T.tocsr()
-    prefix_t = prefix.T.tocsr()
-    # A near-duplicate shares most of its n-grams, hence most of its sketch. Of the
-    # 2 * prefix_features possible hits (both directions) ask for 60% of 2 * prefix_features *
-    # threshold: measured on seed paragraphs with random edits, pairs at cosine 0.85-0.9 had at
-    # least 15 of 24 hits (this asks 12), while the bulk of unrelated-but-alike pairs (cosine
-    # 0.3-0.5) had a median of 10 -- they are dropped before the exact (costlier) cosine.
-    min_hits = max(2, int(1.2 * config.prefix_features * threshold))
-    # Rows per block so that the hit matrix of a block stays near ``block_entries`` entries
-    # (text repeated across the batch makes rows dense), and at most ``block_rows``.
-    cost = prefix @ np.diff(binary_rare_t.indptr).astype(np.float64) + binary_rare @ np.diff(prefix_t.indptr).astype(np.float64)
-    cumulative = np.cumsum(cost)
-    row_nnz = np.diff(vectors.indptr).astype(np.int64)
-    found_i: list[np.ndarray] = []
-    found_j: list[np.ndarray] = []
-    found_s: list[np.ndarray] = []
-    start = 0
-    while start < n_rows:
-        done = cumulative[start - 1] if start else 0.0
-        stop = int(np.searchsorted(cumulative, done + config.block_entries, side="right"))
-        stop = min(max(stop, start + 1), start + config.block_rows, n_rows)
-        # Hits: this row's sketch in the other's n-grams, plus the other's sketch in ours.
-        hits = (prefix[start:stop] @ binary_rare_t) + (binary_rare[start:stop] @ prefix_t)
-        keep = hits.data >= min_hits
-        rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(hits.indptr))[keep]
-        cols = hits.indices[keep].astype(np.int64)
-        del hits, keep
-        wanted = rows < cols
-        rows, cols = rows[wanted], cols[wanted]
-        # Exact cosines, a few million non-zeros at a time (row copies are the costly part).
-        pair_cost = np.cumsum(row_nnz[rows] + row_nnz[cols])
-        offset = 0
-        while offset < len(rows):
-            done = pair_cost[offset - 1] if offset else 0
-            end = max(int(np.searchsorted(pair_cost, done + _VERIFY_ENTRIES, side="right")), offset + 1)
-            i, j = rows[offset:end], cols[offset:end]
-            offset = end
-            cosine = np.asarray(vectors[i].multiply(vectors[j]).sum(axis=1)).ravel()
-            close = cosine >= threshold - 1e-6
-            found_i.append(i[close])
-            found_j.append(j[close])
-            found_s.append(np.minimum(cosine[close], 1.0).astype(np.float32))
-        start = stop
-    if not found_i:
-        return empty
-    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
+    signature: np.ndarray, size: np.ndarray, rows: np.ndarray, config: CopyDetectConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Pairs (i, j), i < j, of positions in ``rows`` whose estimated cosine >= paragraph_similarity.
+
+    Band by band: each band's candidates are verified at once, and only the near-duplicates are
+    kept, so memory follows the candidates of one band, not of all. Returns (i, j, cosine, number
+    of candidate pairs verified).
+    """
+    n = len(rows)
+    found = np.zeros(0, dtype=np.int64)  # sorted codes of the near-duplicates so far
+    cosines = np.zeros(0, dtype=np.float32)
+    verified = 0
+    for band in range(config.bands):
+        codes = _band_pairs(signature, rows, band, config)
+        if len(found):  # a near-duplicate agrees in many bands: verify it once
+            at = np.minimum(np.searchsorted(found, codes), len(found) - 1)
+            codes = codes[found[at] != codes]
+        verified += len(codes)
+        close, cosine = _verify(codes, signature, size, rows, config)
+        if len(close):
+            merged = np.concatenate([found, close])
+            order = np.argsort(merged, kind="stable")
+            found, cosines = merged[order], np.concatenate([cosines, cosine])[order]
+    return found // max(n, 1), found % max(n, 1), cosines, verified
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,176 +385,234 @@ def detect_copies(
 ) -> CopyReport:
     """Compare every report of the batch with every other; ``reports`` = (key, paragraphs) with unique keys."""
     config = config or CopyDetectConfig()
-    keys = [key for key, _ in reports]
+    texts = {key: list(paragraphs) for key, paragraphs in reports}
+    if len(texts) != len(reports):
+        raise ValueError("report keys must be unique")
+    sketches = [(key, sketch_paragraphs(paragraphs, config)) for key, paragraphs in reports]
+    table = SketchTable.build(sketches, config.num_perm)
+    return detect_copies_in_table(table, config, texts.get)
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Report pairs with their similarity (a < b by report number)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    value: np.ndarray
+    shorter: np.ndarray
+
+
+def detect_copies_in_table(
+    table: SketchTable,
+    config: CopyDetectConfig | None = None,
+    paragraphs_of: Callable[[str], Sequence[str] | None] = lambda key: None,
+) -> CopyReport:
+    """Copy detection over a batch's sketches; ``paragraphs_of(key)`` gives a report's paragraphs
+    back (the ones sketched, same positions) for the listed pairs, or None when it cannot."""
+    config = config or CopyDetectConfig()
+    keys = table.keys
     if len(set(keys)) != len(keys):
         raise ValueError("report keys must be unique")
-    n_reports = len(reports)
+    n_reports = len(keys)
+    occ_report = table.report.astype(np.int64)
+    n_occ = len(occ_report)
 
-    # Occurrences of eligible paragraphs, and the distinct texts they carry.
-    text_ids: dict[str, int] = {}
-    occ_report: list[int] = []
-    occ_index: list[int] = []
-    occ_text: list[int] = []
-    originals: list[list[str]] = []
-    for report_no, (_, paragraphs) in enumerate(reports):
-        originals.append([str(p) for p in paragraphs])
-        for index, paragraph in enumerate(paragraphs):
-            normalised = normalise_paragraph(paragraph)
-            if len(normalised) < config.min_paragraph_chars:
-                continue
-            occ_report.append(report_no)
-            occ_index.append(index)
-            occ_text.append(text_ids.setdefault(normalised, len(text_ids)))
-    texts = list(text_ids)
-    n_texts = len(texts)
-    occ_report_arr = np.asarray(occ_report, dtype=np.int64)
-    occ_text_arr = np.asarray(occ_text, dtype=np.int64)
-
-    if n_texts == 0 or n_reports < 2:
-        counts = np.bincount(occ_report_arr, minlength=n_reports) if n_reports else np.zeros(0, dtype=np.int64)
+    if n_occ == 0 or n_reports < 2:
+        counts = np.bincount(occ_report, minlength=n_reports) if n_reports else np.zeros(0, dtype=np.int64)
         return CopyReport(
             config=config,
             closest=tuple((key, Closest(None, 0.0)) for key in keys),
             flagged=(),
             eligible_paragraphs=tuple((key, int(counts[i])) for i, key in enumerate(keys)),
+            compared_paragraphs=0,
         )
 
-    vectors = tfidf_vectors(ngram_counts(texts, config))
-    pair_i, pair_j, pair_s = near_duplicate_pairs(vectors, config.paragraph_similarity, config)
+    # Distinct texts, numbered by hash (so nothing depends on the order of the reports).
+    _, first_occ, occ_text = np.unique(table.text_hash, return_index=True, return_inverse=True)
+    occ_text = occ_text.ravel().astype(np.int64)
+    n_texts = len(first_occ)
+    pair_i, pair_j, pair_s, candidates = near_duplicate_pairs(table.signature, table.size, first_occ, config)
 
-    # text x text near-duplicate relation (symmetric, identity included), with cosines.
-    similar = sparse.coo_matrix(
-        (
-            np.concatenate([pair_s, pair_s, np.ones(n_texts, dtype=np.float32)]),
-            (np.concatenate([pair_i, pair_j, np.arange(n_texts)]), np.concatenate([pair_j, pair_i, np.arange(n_texts)])),
-        ),
-        shape=(n_texts, n_texts),
-    ).tocsr()
-    adjacency = similar.copy()
-    adjacency.data = np.ones_like(adjacency.data)
+    # Families: connected groups of near-duplicate texts.
+    graph = sparse.coo_matrix((np.ones(len(pair_i), dtype=np.int8), (pair_i, pair_j)), shape=(n_texts, n_texts))
+    _, family_of_text = connected_components(graph, directed=False)
+    family_of_occ = family_of_text[occ_text].astype(np.int64)
+    n_families = int(family_of_text.max()) + 1
 
-    # text x report: the text occurs in the report.
-    incidence = sparse.coo_matrix(
-        (np.ones(len(occ_text_arr), dtype=np.float32), (occ_text_arr, occ_report_arr)), shape=(n_texts, n_reports)
-    ).tocsr()
-    incidence.data = np.ones_like(incidence.data)
-
-    # Boilerplate: the text or a near-duplicate of it is in more than boilerplate_share of the reports.
-    reach = adjacency @ incidence
-    reach.data = np.ones_like(reach.data)
-    reports_reached = np.asarray(reach.sum(axis=1)).ravel()
+    # Reports each family is found in.
+    family_report = sorted_unique(family_of_occ * n_reports + occ_report)
+    reach = np.bincount(family_report // n_reports, minlength=n_families)
     if n_reports >= config.boilerplate_min_reports:
-        boilerplate = reports_reached > config.boilerplate_share * n_reports
+        boilerplate_family = (reach > config.boilerplate_share * n_reports) | (reach > config.boilerplate_max_reports)
     else:
-        boilerplate = np.zeros(n_texts, dtype=bool)
-    keep_text = sparse.diags((~boilerplate).astype(np.float32))
-    adjacency_kept = keep_text @ adjacency @ keep_text
-    adjacency_kept.eliminate_zeros()
+        boilerplate_family = np.zeros(n_families, dtype=bool)
+    eligible_occ = ~boilerplate_family[family_of_occ]
+    eligible_counts = np.bincount(occ_report[eligible_occ], minlength=n_reports)
 
-    eligible_occ = ~boilerplate[occ_text_arr]
-    eligible_counts = np.bincount(occ_report_arr[eligible_occ], minlength=n_reports)
-
-    # occurrence x report: the paragraph has a near-duplicate in that report.
-    occ_rows = np.flatnonzero(eligible_occ)
-    occurrence = sparse.coo_matrix(
-        (np.ones(len(occ_rows), dtype=np.float32), (np.arange(len(occ_rows)), occ_text_arr[occ_rows])),
-        shape=(len(occ_rows), n_texts),
-    ).tocsr()
-    found_in = occurrence @ (adjacency_kept @ incidence)
-    found_in.data = np.ones_like(found_in.data)
-    owner = sparse.coo_matrix(
-        (np.ones(len(occ_rows), dtype=np.float32), (occ_report_arr[occ_rows], np.arange(len(occ_rows)))),
-        shape=(n_reports, len(occ_rows)),
-    ).tocsr()
-    shared_counts = (owner @ found_in).tocoo()  # [a, b] = paragraphs of a with a near-duplicate in b
-
-    shared: dict[tuple[int, int], int] = {}
-    for a, b, value in zip(shared_counts.row.tolist(), shared_counts.col.tolist(), shared_counts.data.tolist()):
-        if a != b:
-            shared[(a, b)] = int(round(value))
-
-    pair_similarity: dict[tuple[int, int], tuple[float, int]] = {}  # (a<b) -> (similarity, shorter)
-    for (a, b), count_ab in shared.items():
-        if a > b:
-            continue
-        count_ba = shared.get((b, a), 0)
-        ratio_a = count_ab / eligible_counts[a] if eligible_counts[a] else 0.0
-        ratio_b = count_ba / eligible_counts[b] if eligible_counts[b] else 0.0
-        if eligible_counts[a] < eligible_counts[b] or (eligible_counts[a] == eligible_counts[b] and ratio_a >= ratio_b):
-            pair_similarity[(a, b)] = (float(ratio_a), a)
-        else:
-            pair_similarity[(a, b)] = (float(ratio_b), b)
-    for (b, a), count_ba in shared.items():  # pairs seen only from the larger index
-        if b > a and (a, b) not in pair_similarity:
-            ratio_b = count_ba / eligible_counts[b] if eligible_counts[b] else 0.0
-            pair_similarity[(a, b)] = (float(ratio_b), b)
-
-    best: dict[int, tuple[float, int]] = {}
-    for (a, b), (value, _) in pair_similarity.items():
-        for me, other in ((a, b), (b, a)):
-            current = best.get(me)
-            if current is None or value > current[0] or (value == current[0] and keys[other] < keys[current[1]]):
-                best[me] = (value, other)
-    closest = tuple(
-        (key, Closest(keys[best[i][1]], round(best[i][0], 4)) if i in best else Closest(None, 0.0))
-        for i, key in enumerate(keys)
-    )
-
-    flagged: list[SimilarPair] = []
-    occurrences_of: dict[int, list[tuple[int, int]]] = {}  # report -> [(paragraph index, text id)]
-    for r, index, text in zip(occ_report, occ_index, occ_text):
-        if not boilerplate[text]:
-            occurrences_of.setdefault(r, []).append((index, text))
-    over = [
-        (a, b, value, shorter)
-        for (a, b), (value, shorter) in pair_similarity.items()
-        if value >= config.flag_similarity - 1e-9
+    pairs = _report_pairs(occ_report, family_of_occ, eligible_occ, reach, eligible_counts, n_reports, n_families)
+    closest = _closest(pairs, keys)
+    over = pairs.value >= config.flag_similarity - 1e-9
+    flagged_total = int(over.sum())
+    listed = _top_pairs(pairs, over, keys, config.max_listed_pairs)
+    flagged = [
+        _similar_pair(a, b, value, shorter, table, family_of_occ, eligible_occ, eligible_counts, config, paragraphs_of)
+        for a, b, value, shorter in listed
     ]
-    over.sort(key=lambda pair: (-round(pair[2], 4), min(keys[pair[0]], keys[pair[1]]), max(keys[pair[0]], keys[pair[1]])))
-    for a, b, value, shorter in over[: config.max_listed_pairs]:
-        longer = b if shorter == a else a
-        in_longer: dict[int, list[int]] = {}
-        for index, text in occurrences_of.get(longer, []):
-            in_longer.setdefault(text, []).append(index)
-        pieces: list[SharedParagraph] = []
-        for index, text in occurrences_of.get(shorter, []):
-            row = similar.getrow(text)
-            match: tuple[float, int, int] | None = None  # (cosine, index in longer, text)
-            for other_text, cosine in zip(row.indices.tolist(), row.data.tolist()):
-                if boilerplate[other_text] or other_text not in in_longer:
-                    continue
-                candidate = (float(cosine), -in_longer[other_text][0], other_text)
-                if match is None or candidate > match:
-                    match = candidate
-            if match is None:
-                continue
-            cosine, neg_index, _ = match
-            mine = (index, originals[shorter][index])
-            theirs = (-neg_index, originals[longer][-neg_index])
-            first, second = (mine, theirs) if shorter == a else (theirs, mine)
-            pieces.append(SharedParagraph(first[0], second[0], first[1], second[1], round(cosine, 4)))
-        key_a, key_b = keys[a], keys[b]
-        counts_a, counts_b = int(eligible_counts[a]), int(eligible_counts[b])
-        if key_a > key_b:  # present every pair as (smaller key, larger key)
-            key_a, key_b, counts_a, counts_b = key_b, key_a, counts_b, counts_a
-            pieces = [SharedParagraph(p.index_b, p.index_a, p.text_b, p.text_a, p.similarity) for p in pieces]
-        flagged.append(
-            SimilarPair(
-                a=key_a,
-                b=key_b,
-                similarity=round(value, 4),
-                shorter=keys[shorter],
-                paragraphs_a=counts_a,
-                paragraphs_b=counts_b,
-                shared=tuple(pieces),
-            )
-        )
     flagged.sort(key=lambda pair: (-pair.similarity, pair.a, pair.b))
     return CopyReport(
         config=config,
         closest=closest,
         flagged=tuple(flagged),
-        boilerplate_paragraphs=int(boilerplate.sum()),
+        boilerplate_paragraphs=int(boilerplate_family[family_of_text].sum()),
         eligible_paragraphs=tuple((key, int(eligible_counts[i])) for i, key in enumerate(keys)),
-        flagged_total=len(over),
+        flagged_total=flagged_total,
+        compared_paragraphs=int(n_texts),
+        candidate_pairs=int(candidates),
+        near_duplicate_pairs=int(len(pair_i)),
     )
+
+
+def _report_pairs(
+    occ_report: np.ndarray,
+    family_of_occ: np.ndarray,
+    eligible_occ: np.ndarray,
+    reach: np.ndarray,
+    eligible_counts: np.ndarray,
+    n_reports: int,
+    n_families: int,
+) -> _Pairs:
+    """Every pair of reports sharing an eligible family, with its similarity and shorter report."""
+    # Only families found in two reports or more can be shared: usually a small minority.
+    shared_occ = eligible_occ & (reach[family_of_occ] >= 2)
+    reports = occ_report[shared_occ]
+    families = family_of_occ[shared_occ]
+    # [report, family] = the report's paragraphs in that family; presence = 1 where any.
+    counts = sparse.csr_matrix(
+        (np.ones(len(reports), dtype=np.float64), (reports, families)), shape=(n_reports, n_families)
+    )
+    counts.sum_duplicates()
+    presence = counts.copy()
+    presence.data[:] = 1.0
+    # shared[a, b] = paragraphs of a with a family member in b.
+    shared = (counts @ presence.T).tocoo()
+    off = shared.row != shared.col
+    a_all, b_all = shared.row[off].astype(np.int64), shared.col[off].astype(np.int64)
+    count_all = np.rint(shared.data[off]).astype(np.int64)
+    # Both directions are present (presence is symmetric in sharing): pair them up.
+    code_ab = a_all * n_reports + b_all
+    order = np.argsort(code_ab)
+    code_ab, a_all, b_all, count_all = code_ab[order], a_all[order], b_all[order], count_all[order]
+    forward = a_all < b_all
+    a, b, count_a = a_all[forward], b_all[forward], count_all[forward]
+    reverse_at = np.searchsorted(code_ab, b * n_reports + a)
+    count_b = count_all[reverse_at]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio_a = np.where(eligible_counts[a] > 0, count_a / np.maximum(eligible_counts[a], 1), 0.0)
+        ratio_b = np.where(eligible_counts[b] > 0, count_b / np.maximum(eligible_counts[b], 1), 0.0)
+    a_is_shorter = (eligible_counts[a] < eligible_counts[b]) | (
+        (eligible_counts[a] == eligible_counts[b]) & (ratio_a >= ratio_b)
+    )
+    return _Pairs(
+        a=a,
+        b=b,
+        value=np.where(a_is_shorter, ratio_a, ratio_b),
+        shorter=np.where(a_is_shorter, a, b),
+    )
+
+
+def _key_ranks(keys: Sequence[str]) -> np.ndarray:
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+    return ranks
+
+
+def _closest(pairs: _Pairs, keys: Sequence[str]) -> tuple[tuple[str, Closest], ...]:
+    """Per report, the most similar other report (ties: the smaller key)."""
+    ranks = _key_ranks(keys)
+    me = np.concatenate([pairs.a, pairs.b])
+    other = np.concatenate([pairs.b, pairs.a])
+    value = np.concatenate([pairs.value, pairs.value])
+    best: dict[int, tuple[int, float]] = {}
+    if len(me):
+        order = np.lexsort((ranks[other], -value, me))
+        first = np.r_[True, me[order][1:] != me[order][:-1]]
+        for index in order[first].tolist():
+            best[int(me[index])] = (int(other[index]), float(value[index]))
+    return tuple(
+        (key, Closest(keys[best[i][0]], round(best[i][1], 4)) if i in best else Closest(None, 0.0))
+        for i, key in enumerate(keys)
+    )
+
+
+def _top_pairs(pairs: _Pairs, over: np.ndarray, keys: Sequence[str], limit: int) -> list[tuple[int, int, float, int]]:
+    """The ``limit`` flagged pairs to list: most similar first, then by keys."""
+    ranks = _key_ranks(keys)
+    a, b, value, shorter = pairs.a[over], pairs.b[over], pairs.value[over], pairs.shorter[over]
+    low = np.minimum(ranks[a], ranks[b])
+    high = np.maximum(ranks[a], ranks[b])
+    order = np.lexsort((high, low, -np.round(value, 4)))[:limit]
+    return [(int(a[k]), int(b[k]), float(value[k]), int(shorter[k])) for k in order.tolist()]
+
+
+def _similar_pair(
+    a: int,
+    b: int,
+    value: float,
+    shorter: int,
+    table: SketchTable,
+    family_of_occ: np.ndarray,
+    eligible_occ: np.ndarray,
+    eligible_counts: np.ndarray,
+    config: CopyDetectConfig,
+    paragraphs_of: Callable[[str], Sequence[str] | None],
+) -> SimilarPair:
+    """A flagged pair with its shared paragraphs (in the shorter report's order)."""
+    keys = table.keys
+    longer = b if shorter == a else a
+    rows_short = np.flatnonzero((table.report == shorter) & eligible_occ)
+    rows_long = np.flatnonzero((table.report == longer) & eligible_occ)
+    texts_short = paragraphs_of(keys[shorter])
+    texts_long = paragraphs_of(keys[longer])
+    pieces: list[SharedParagraph] = []
+    if texts_short is not None and texts_long is not None:
+        by_family: dict[int, list[int]] = {}
+        for row in rows_long.tolist():
+            by_family.setdefault(int(family_of_occ[row]), []).append(row)
+        for row in sorted(rows_short.tolist(), key=lambda r: int(table.index[r])):
+            candidates = by_family.get(int(family_of_occ[row]))
+            if not candidates:
+                continue
+            others = np.asarray(candidates)
+            matches = np.count_nonzero(table.signature[others] == table.signature[row], axis=1)
+            cosine = estimated_cosine(matches, config.num_perm, table.size[others], np.full(len(others), table.size[row]))
+            cosine[table.text_hash[others] == table.text_hash[row]] = 1.0
+            # Best match; ties: the earliest paragraph of the longer report.
+            pick = max(range(len(others)), key=lambda k: (round(float(cosine[k]), 6), -int(table.index[others[k]])))
+            mine, theirs = int(table.index[row]), int(table.index[others[pick]])
+            if mine >= len(texts_short) or theirs >= len(texts_long):
+                continue  # the file changed since it was scored: list nothing rather than wrong text
+            first, second = ((mine, texts_short[mine]), (theirs, texts_long[theirs]))
+            if shorter != a:
+                first, second = second, first
+            pieces.append(SharedParagraph(first[0], second[0], first[1], second[1], round(float(cosine[pick]), 4)))
+    key_a, key_b = keys[a], keys[b]
+    counts_a, counts_b = int(eligible_counts[a]), int(eligible_counts[b])
+    if key_a > key_b:  # present every pair as (smaller key, larger key)
+        key_a, key_b, counts_a, counts_b = key_b, key_a, counts_b, counts_a
+        pieces = [SharedParagraph(p.index_b, p.index_a, p.text_b, p.text_a, p.similarity) for p in pieces]
+    return SimilarPair(
+        a=key_a,
+        b=key_b,
+        similarity=round(value, 4),
+        shorter=keys[shorter],
+        paragraphs_a=counts_a,
+        paragraphs_b=counts_b,
+        shared=tuple(pieces),
+    )
+
+
+def sketch_fingerprint(config: CopyDetectConfig) -> str:
+    """What a stored sketch depends on: sketches with another fingerprint must be made again."""
+    return f"minhash-{_MINHASH_SEED}-b8-p{config.num_perm}-n{config.ngram_min}-{config.ngram_max}-min{config.min_paragraph_chars}"
+

@@ -13,8 +13,9 @@ This module only plans pairs and holds their summaries; the batch runs the compa
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from scorer.audit.compare import body_name
 from scorer.model import Unpaired, YearPair, YearPairs
@@ -33,13 +34,15 @@ class _Row(Protocol):
     def ok(self) -> bool: ...
 
 
-def plan_pairs(rows: Sequence[_Row], reserved: Sequence[str] = ()) -> YearPairs:
+def plan_pairs(rows: Iterable[_Row], reserved: Sequence[str] = ()) -> YearPairs:
     """Pairs of scored reports of one body in consecutive years of the batch (not yet compared).
 
-    ``reserved`` are the file names already taken in the output folder (case-insensitive); each
-    comparison page gets a distinct ``<last page>_vs_<this page>.html``.
+    Each report is paired with one report of the body's previous year in the batch (the first by path
+    when that year has several), so the pairs never outnumber the reports. ``rows`` are read once and
+    only their path, page and year are kept. ``reserved`` are the file names already taken in the
+    output folder (case-insensitive); each comparison page gets a distinct ``<last>_vs_<this>.html``.
     """
-    groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[_Member]] = defaultdict(list)
     unpaired: list[Unpaired] = []
     for row in rows:
         if not row.ok:
@@ -49,27 +52,34 @@ def plan_pairs(rows: Sequence[_Row], reserved: Sequence[str] = ()) -> YearPairs:
         if missing:
             unpaired.append(Unpaired(row.path, f"未能识别{'、'.join(missing)}，无法与其他年度的报告配对"))
             continue
-        groups[(name, row.level)].append(row)  # type: ignore[index]
+        groups[(name, row.level)].append(_Member(row.path, row.page, row.year))  # type: ignore[index, arg-type]
     used = {name.lower() for name in reserved}
     pairs: list[YearPair] = []
     for members in groups.values():
-        by_year: dict[int, list[_Row]] = defaultdict(list)
-        for row in members:
-            by_year[row.year].append(row)  # type: ignore[index]
+        by_year: dict[int, list[_Member]] = defaultdict(list)
+        for member in members:
+            by_year[member.year].append(member)
         years = sorted(by_year)
         for earlier, later in zip(years, years[1:]):
-            for this in sorted(by_year[later], key=lambda r: r.path):
-                for last in sorted(by_year[earlier], key=lambda r: r.path):
-                    pairs.append(YearPair(last.path, this.path, _page_name(last, this, used)))
+            last = min(by_year[earlier], key=lambda m: m.path)
+            for this in sorted(by_year[later], key=lambda m: m.path):
+                pairs.append(YearPair(last.path, this.path, _page_name(last, this, used)))
         if len(years) == 1:  # otherwise every report of the body is in a pair
-            for row in members:
-                unpaired.append(Unpaired(row.path, f"批次中只有该主体 {row.year} 年度的报告，没有其他年度的报告"))
+            for member in members:
+                unpaired.append(Unpaired(member.path, f"批次中只有该主体 {member.year} 年度的报告，没有其他年度的报告"))
     pairs.sort(key=lambda pair: (pair.this, pair.last))
     unpaired.sort(key=lambda item: item.path)
     return YearPairs(tuple(pairs), tuple(unpaired))
 
 
-def _page_name(last: _Row, this: _Row, used: set[str]) -> str:
+@dataclass(frozen=True)
+class _Member:
+    path: str
+    page: str | None
+    year: int
+
+
+def _page_name(last: _Member, this: _Member, used: set[str]) -> str:
     stems = [Path(row.page or Path(row.path).name).stem for row in (last, this)]
     stem = f"{stems[0]}_vs_{stems[1]}"
     name, counter = f"{stem}.html", 2

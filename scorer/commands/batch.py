@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
-from scorer.commands.common import add_pack_options
+from scorer.commands.common import add_limit_options, add_pack_options, limits_from_args
 from scorer.errors import ExitCode, FzError
 
 EPILOG = """\
@@ -22,10 +23,19 @@ EPILOG = """\
 输入：给出的文件，以及给出的目录中（不含子目录、不含隐藏文件）的所有文件。.txt .md .docx .pdf
 .html .htm 之外的文件也会尝试读取，读不了的列为失败并写明原因，其余报告照常评分。
 
+每份报告在单独的进程中评分，有时间上限（--timeout，默认 60 秒）和文件大小上限（--max-size，默认
+20MB）：超出的报告被终止并列为失败、写明原因，其余报告照常评分。
+
+中断与续接：每评完一份报告，其页面（先写临时文件再改名）和一条带校验和的记录（输出目录中的隐藏
+目录 .fzscore-batch/）即写入磁盘。按 Ctrl-C、进程被杀或断电后，输出目录保持一致；用同样的命令加
+--resume 续接：输入文件、页面、工具与规则包版本及设置都未变的报告直接沿用，只评分其余的报告，
+最后由全部结果重新生成 index.html、summary.csv/json。
+
 退出码：
-  0  全部报告评分成功
-  1  部分报告评分失败（失败的文件列在 index.html、summary.csv/json 与 stderr 中）
-  2  没有任何报告评分成功，或用法、配置、规则有误，或输出目录非空而未加 --force
+  0    全部报告评分成功
+  1    部分报告评分失败（失败的文件列在 index.html、summary.csv/json 与 stderr 中）
+  2    没有任何报告评分成功，或用法、配置、规则有误，或输出目录非空而未加 --force / --resume
+  130  被 Ctrl-C 中断（已完成的报告已保存，可用 --resume 续接）
 
 进度条写到 stderr（仅当 stderr 是终端时，或给出 --progress）；最后总会打印一行中文小结。
 """
@@ -45,6 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--force", action="store_true", help="允许写入非空的输出目录（覆盖同名文件；隐藏文件不算；从不覆盖输入文件）"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="续接输出目录中中断的批量评分：沿用未变化报告的结果，只评分其余的报告",
+    )
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从输入所在目录向上查找 .fzscore.yaml）")
     parser.add_argument("--docx", action="store_true", help="每份报告另写一个 Word 差距报告（<文件名>.docx）")
     parser.add_argument(
@@ -56,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="总是显示进度条")
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="不显示进度条")
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
@@ -70,13 +86,19 @@ def _config_start(inputs: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.audit.batch import BatchSettings, collect_inputs, run_batch
+    from scorer.audit.batch import (
+        BatchInterrupted,
+        BatchSettings,
+        collect_inputs,
+        run_batch,
+    )
     from scorer.config import effective_settings, resolve_config
     from scorer.model import CompareConfig, CopyDetectConfig
 
     if args.jobs < 0:
         raise FzError(f"--jobs 应为非负整数，实际为 {args.jobs}")
     jobs = args.jobs or os.cpu_count() or 1
+    limits = limits_from_args(args)
     config = resolve_config(_config_start(args.inputs), args.config)
     settings = effective_settings(
         config,
@@ -99,7 +121,25 @@ def run(args: argparse.Namespace) -> int:
     inputs = collect_inputs(args.inputs)
     if not inputs:
         raise FzError("没有找到要评分的报告文件：" + "、".join(args.inputs))
-    result = run_batch(inputs, args.output, batch_settings, jobs=jobs, force=args.force, progress=args.progress)
+    try:
+        result = run_batch(
+            inputs,
+            args.output,
+            batch_settings,
+            jobs=jobs,
+            force=args.force,
+            resume=args.resume,
+            progress=args.progress,
+            limits=limits,
+            log=sys.stderr,
+        )
+    except BatchInterrupted as stop:
+        command = shlex.join(["fzscore", "batch", *args.inputs, "-o", args.output, "--resume"])
+        sys.stderr.write(
+            f"已中断：{stop.total} 份中已完成 {stop.done} 份，结果已保存在 {stop.out_dir}；"
+            f"续接请运行：{command}\n"
+        )
+        return ExitCode.INTERRUPTED
 
     for row in result.rows:
         if not row.ok:

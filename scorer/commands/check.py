@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable
 
 from scorer.audit.baseline import compare, load_baseline
-from scorer.commands.common import add_pack_options
+from scorer.commands.common import add_limit_options, add_pack_options, limits_from_args
 from scorer.config import (
     FAIL_ON_CHOICES,
     FORMAT_CHOICES,
@@ -58,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--fail-on-regression", action="store_true", help="与基线相比有退步时失败（需要 --baseline；判定规则见下）"
     )
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
@@ -141,6 +142,7 @@ def settings_from_args(args: argparse.Namespace) -> EffectiveSettings:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scorer.audit.limits import within_limits
     from scorer.document import build_document
     from scorer.errors import ConfigError
     from scorer.ingest import read_report
@@ -150,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on_regression and not args.baseline:
         raise ConfigError("--fail-on-regression 需要同时给出 --baseline OLD.json")
     settings = settings_from_args(args)
+    limits = limits_from_args(args)
     baseline = load_baseline(args.baseline) if args.baseline else None  # fail fast on a broken baseline
     scorer = Scorer(
         rules_dir=args.rules,
@@ -157,8 +160,13 @@ def run(args: argparse.Namespace) -> int:
         matching=dict(settings.matching.value) or None,
         waivers=settings.waivers.value,
     )
-    raw = read_report(args.report)
-    scorecard = scorer.score_document(build_document(raw))
+
+    def read_and_score():
+        raw = read_report(args.report)
+        return raw, scorer.score_document(build_document(raw))
+
+    # In a child process within the report's budget (--timeout, --max-size).
+    raw, scorecard = within_limits(read_and_score, limits, [args.report])
     comparison = compare(baseline, scorecard) if baseline is not None else None
     outcome = evaluate_check(
         scorecard,

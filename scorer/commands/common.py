@@ -19,6 +19,39 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="DIR", default=None, help="规则目录（默认使用内置规则包）")
 
 
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--timeout`` and ``--max-size``: the budget of one report (the same for every command)."""
+    from scorer.audit.limits import DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT, format_size
+
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default=None,
+        help=f"每份报告的处理时间上限（秒，默认 {DEFAULT_TIMEOUT:g}；0 表示不限）；超时即终止并报错",
+    )
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        default=None,
+        help=f"报告文件大小上限（如 20MB、500KB，默认 {format_size(DEFAULT_MAX_SIZE)}；0 表示不限）",
+    )
+
+
+def limits_from_args(args: argparse.Namespace):
+    """The ``Limits`` that ``--timeout``/``--max-size`` ask for (defaults where not given)."""
+    from scorer.audit.limits import (
+        DEFAULT_MAX_SIZE,
+        DEFAULT_TIMEOUT,
+        Limits,
+        parse_size,
+        parse_timeout,
+    )
+
+    timeout = parse_timeout(args.timeout) if args.timeout is not None else DEFAULT_TIMEOUT
+    max_size = parse_size(args.max_size) if args.max_size is not None else DEFAULT_MAX_SIZE
+    return Limits(timeout=timeout or None, max_size=max_size or None)
+
+
 def write_output(text: str, output: str | None, force: bool = False) -> None:
     """Write ``text`` to ``output`` (or stdout when None / "-"); never overwrite without ``force``."""
     if output in (None, "-"):

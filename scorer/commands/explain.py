@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scorer.commands.common import add_pack_options
+from scorer.commands.common import add_limit_options, add_pack_options, limits_from_args
 from scorer.errors import ExitCode, FzError
 
 
@@ -17,20 +17,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("report", metavar="REPORT")
     parser.add_argument("item", metavar="ITEM", help="项目 ID，或 规则包:项目 ID（如 gangyao-2021:three_enforcement_systems）")
     parser.add_argument("--top", type=int, default=8, help="列出前 N 个候选句（默认 8）")
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    import io
+
+    from scorer.audit.limits import within_limits
+    from scorer.pipeline import Scorer
+
+    scorer = Scorer(rules_dir=args.rules, pack_choice=args.pack or "auto")
+
+    def explanation() -> str:
+        out = io.StringIO()
+        explain(args, scorer, out)
+        return out.getvalue()
+
+    # Read, judged and explained in a child process within the report's budget (--timeout, --max-size).
+    sys.stdout.write(within_limits(explanation, limits_from_args(args), [args.report]))
+    return ExitCode.OK
+
+
+def explain(args: argparse.Namespace, scorer, out) -> None:
+    """Write the explanation of ``args.item`` in ``args.report`` to ``out``."""
     from scorer.document import load_document
     from scorer.judge.match import item_result, rank_candidates
     from scorer.judge.sentence_model import LABEL_WORDS
     from scorer.model import LEVEL_LABELS, ROLE_LABELS
-    from scorer.pipeline import Scorer
     from scorer.render.text import STATUS_LABELS
     from scorer.rules import select_packs
 
-    scorer = Scorer(rules_dir=args.rules, pack_choice=args.pack or "auto")
     document = load_document(args.report)
     packs, _ = select_packs(scorer.packs, scorer.pack_choice, document.meta.year)
     pack_id, _, item_id = args.item.rpartition(":")
@@ -38,7 +56,6 @@ def run(args: argparse.Namespace) -> int:
     if not found:
         applied = "、".join(p.id for p in packs)
         raise FzError(f"在本报告适用的规则包（{applied}）中找不到项目 {args.item}；可用 fzscore rules list 查看项目")
-    out = sys.stdout
     analysis = scorer.matcher.analyse(document)
     for pack, item in found:
         trace = None
@@ -101,4 +118,3 @@ def run(args: argparse.Namespace) -> int:
                 )
             if candidate.parts:
                 out.write(f"    要件：{'、'.join(candidate.parts)}\n")
-    return ExitCode.OK

@@ -11,7 +11,7 @@ import argparse
 import json
 from collections import Counter
 
-from scorer.commands.common import write_output
+from scorer.commands.common import add_limit_options, limits_from_args, write_output
 from scorer.errors import ExitCode
 from scorer.model import Document, Role, Section, Sentence
 
@@ -35,13 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("report", metavar="REPORT", help="报告文件（.txt .md .docx .pdf .html）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     parser.add_argument("--sentences", action="store_true", help="同时列出每一句及其角色")
+    add_limit_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from scorer.audit.limits import within_limits
     from scorer.document import load_document
 
-    document = load_document(args.report)
+    document = within_limits(lambda: load_document(args.report), limits_from_args(args), [args.report])
     if args.format == "json":
         output = json.dumps(to_dict(document, args.sentences), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     else:

@@ -7,9 +7,11 @@ import json
 import sys
 
 from scorer.commands.common import (
+    add_limit_options,
     add_pack_options,
     check_binary_target,
     check_output_target,
+    limits_from_args,
     write_binary_output,
     write_output,
 )
@@ -28,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认 stdout）；已存在时需 --force")
     parser.add_argument("--force", action="store_true", help="允许覆盖已存在的输出文件")
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从报告所在目录向上查找 .fzscore.yaml）")
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
@@ -54,8 +57,12 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "docx":
         check_binary_target(args.output)  # before any work: a Word file never goes to a terminal
     check_output_target(args.output, args.force)
+    from scorer.audit.limits import within_limits
+
+    limits = limits_from_args(args)
     scorer = build_scorer(args, args.reports[0])
-    cards = [scorer.score_path(path) for path in args.reports]
+    # Each report read and scored in a child process within its budget (--timeout, --max-size).
+    cards = [within_limits(lambda path=path: scorer.score_path(path), limits, [path]) for path in args.reports]
     if args.format == "json":
         if len(cards) == 1:
             output = json_format.format(cards[0])

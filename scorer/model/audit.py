@@ -6,9 +6,10 @@ These are the result types both the audit runners (``scorer.audit``) and the ren
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 from scorer.errors import ConfigError
 from scorer.model.compare import YearPairs
@@ -24,20 +25,20 @@ DEFAULT_COPY_DETECTION = {"paragraph_similarity": 0.85, "flag_similarity": 0.30}
 class CopyDetectConfig:
     """Thresholds of the copy detection (``.fzscore.yaml`` key ``copy_detection`` or batch options)."""
 
-    # cosine at which two paragraphs are near-duplicates
+    # cosine of the two paragraphs' character n-gram sets at which they are near-duplicates
     paragraph_similarity: float = DEFAULT_COPY_DETECTION["paragraph_similarity"]
     # report-pair similarity at which the pair is flagged
     flag_similarity: float = DEFAULT_COPY_DETECTION["flag_similarity"]
     min_paragraph_chars: int = 30  # shorter paragraphs (headings, dates) are ignored
     boilerplate_share: float = 0.5  # a paragraph found in more than this share of reports is boilerplate
+    boilerplate_max_reports: int = 100  # ...and so is one found in more than this many reports (a template)
     boilerplate_min_reports: int = 4  # ...but only in batches of at least this many reports
     ngram_min: int = 2
     ngram_max: int = 4
-    n_features: int = 2**20  # hashed n-gram space (a power of two)
-    prefix_features: int = 12  # shared n-grams per paragraph used to find candidate pairs
-    max_prefix_df: int = 256  # ...taken among n-grams in at most this many paragraphs (bounds the work)
-    block_rows: int = 2048  # at most this many paragraphs per block of the candidate product
-    block_entries: int = 3_000_000  # ...and about this many candidate entries (bounds memory)
+    num_perm: int = 100  # MinHash values per paragraph (one byte each)
+    bands: int = 20  # LSH bands (num_perm / bands values each, at most 8)
+    max_bucket: int = 100  # a band bucket with more distinct texts than this...
+    bucket_window: int = 20  # ...is compared only with this many neighbours per text
     # Flagged pairs listed with their shared paragraphs, most similar first. A batch of many
     # near-copies has flagged pairs quadratic in its size; the rest are counted, not listed, so
     # memory and index.html stay bounded.
@@ -50,10 +51,11 @@ class CopyDetectConfig:
                 raise ConfigError(f"查重参数 {name} 应在 (0, 1] 之间，实际为 {value!r}")
         if not 1 <= self.ngram_min <= self.ngram_max:
             raise ConfigError(f"查重参数 ngram_min/ngram_max 无效：{self.ngram_min}–{self.ngram_max}")
-        if self.n_features <= 0 or self.n_features & (self.n_features - 1):
-            raise ConfigError(f"查重参数 n_features 应为 2 的幂，实际为 {self.n_features}")
-        if min(self.min_paragraph_chars, self.prefix_features, self.block_rows, self.block_entries, self.max_prefix_df, self.max_listed_pairs) < 1:
-            raise ConfigError("查重参数 min_paragraph_chars、prefix_features、max_prefix_df、block_rows、block_entries 应为正整数")
+        if self.bands < 1 or self.num_perm % self.bands or not 1 <= self.num_perm // self.bands <= 8 or self.num_perm > 65535:
+            raise ConfigError(f"查重参数 num_perm 应为 bands 的 1–8 倍，实际为 {self.num_perm}/{self.bands}")
+        positive = ("min_paragraph_chars", "boilerplate_max_reports", "max_bucket", "bucket_window", "max_listed_pairs")
+        if min(getattr(self, name) for name in positive) < 1:
+            raise ConfigError("查重参数 " + "、".join(positive) + " 应为正整数")
 
 
 @dataclass(frozen=True)
@@ -96,12 +98,16 @@ class CopyReport:
     boilerplate_paragraphs: int = 0  # distinct paragraph texts treated as boilerplate
     eligible_paragraphs: tuple[tuple[str, int], ...] = field(default=())  # (report key, count)
     flagged_total: int = 0  # flagged pairs in all, listed or not
+    compared_paragraphs: int = 0  # distinct paragraph texts compared
+    candidate_pairs: int = 0  # paragraph pairs whose sketches were compared
+    near_duplicate_pairs: int = 0  # ...of which near-duplicates
+
+    @functools.cached_property
+    def _closest_by_key(self) -> dict[str, Closest]:
+        return dict(self.closest)
 
     def closest_of(self, key: str) -> Closest:
-        for name, closest in self.closest:
-            if name == key:
-                return closest
-        return Closest(None, 0.0)
+        return self._closest_by_key.get(key, Closest(None, 0.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,17 +186,19 @@ class ReportRow:
 
 @dataclass(frozen=True)
 class BatchResult:
-    rows: tuple[ReportRow, ...]  # in input-path order
+    # In input-path order. A tuple, or (a large batch) a sequence that reads each row from disk
+    # when asked: iterate it, do not hold it.
+    rows: Sequence[ReportRow]
     copies: CopyReport
     out_dir: str
     generated_at: datetime
     settings: Any  # scorer.audit.batch.BatchSettings: how the reports were scored
     years: YearPairs = field(default_factory=YearPairs)  # reports of one body across years
 
-    @property
+    @functools.cached_property
     def scored(self) -> int:
         return sum(1 for row in self.rows if row.ok)
 
     @property
     def failed(self) -> int:
-        return sum(1 for row in self.rows if not row.ok)
+        return len(self.rows) - self.scored

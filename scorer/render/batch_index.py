@@ -11,7 +11,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import quote
 
 import scorer
@@ -195,8 +195,10 @@ def _display_name(row: "ReportRow") -> str:
 
 
 def build_context(batch: "BatchResult") -> dict[str, object]:
-    """Everything ``index.html.j2`` shows, as plain data."""
-    by_path = {row.path: row for row in batch.rows}
+    """Everything ``index.html.j2`` shows, as plain data; the rows come one at a time (generators)."""
+    # Name and page of every report, for the links to each one's closest other report: strings
+    # only, so a batch of tens of thousands of rows is never held in memory at once.
+    names: dict[str, tuple[str, str | None]] = {row.path: (_display_name(row), row.page) for row in batch.rows}
     # A report is marked when its closest other report reaches the flag threshold (the listed
     # pairs are capped, the marks are not).
     threshold = batch.copies.config.flag_similarity - 1e-9
@@ -205,24 +207,23 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
     }
 
     def href_of(path: str | None) -> str | None:
-        row = by_path.get(path) if path else None
-        return page_href(row.page) if row is not None and row.page else None
+        entry = names.get(path) if path else None
+        return page_href(entry[1]) if entry is not None and entry[1] else None
+
+    def name_of(path: str) -> str:
+        entry = names.get(path)
+        return entry[0] if entry is not None else path
 
     def link(path: str) -> ReportLink:
-        row = by_path.get(path)
-        return ReportLink(_display_name(row) if row else path, href_of(path), PurePath(path).name)
+        return ReportLink(name_of(path), href_of(path), PurePath(path).name)
 
-    rows = []
-    failed = []
-    for row in batch.rows:
-        if not row.ok:
-            failed.append(FailedRow(row.path, row.error or ""))
-            continue
-        closest = by_path.get(row.closest) if row.closest else None
-        previous = batch.years.previous_of(row.path)
-        compared = previous is not None and previous.ok
-        rows.append(
-            IndexRow(
+    def index_rows() -> Iterator[IndexRow]:
+        for row in batch.rows:
+            if not row.ok:
+                continue
+            previous = batch.years.previous_of(row.path)
+            compared = previous is not None and previous.ok
+            yield IndexRow(
                 href=page_href(row.page or ""),
                 name=_display_name(row),
                 file=PurePath(row.path).name,
@@ -234,7 +235,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
                 grade=row.grade or "",
                 key_missing=row.key_not_covered_titles,
                 date=row.date or "",
-                closest_name=_display_name(closest) if closest else None,
+                closest_name=name_of(row.closest) if row.closest else None,
                 closest_href=href_of(row.closest),
                 similarity=percent(row.closest_similarity) if row.closest else "—",
                 similarity_sort=f"{row.closest_similarity:.4f}" if row.closest_similarity is not None else "",
@@ -246,33 +247,36 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
                 plans=f"{previous.plans_followed}/{previous.plan_points}" if compared else "",
                 plans_sort=f"{previous.plans_followed / previous.plan_points:.4f}" if compared and previous.plan_points else "",
             )
-        )
-    year_pairs = []
-    for pair in batch.years.pairs:
-        compare_href = page_href(pair.page) if pair.ok else None
-        year_pairs.append(YearPairView(link(pair.last), link(pair.this), compare_href, pair.verdict or "", pair.error))
+
+    def failed_rows() -> Iterator[FailedRow]:
+        for row in batch.rows:
+            if not row.ok:
+                yield FailedRow(row.path, row.error or "")
+
+    year_pairs = [
+        YearPairView(link(pair.last), link(pair.this), page_href(pair.page) if pair.ok else None, pair.verdict or "", pair.error)
+        for pair in batch.years.pairs
+    ]
     unpaired = tuple(FailedRow(item.path, item.reason) for item in batch.years.unpaired)
-    pairs = []
-    for pair in batch.copies.flagged:
-        row_a, row_b = by_path.get(pair.a), by_path.get(pair.b)
-        pairs.append(
-            PairView(
-                name_a=_display_name(row_a) if row_a else pair.a,
-                name_b=_display_name(row_b) if row_b else pair.b,
-                href_a=href_of(pair.a),
-                href_b=href_of(pair.b),
-                file_a=PurePath(pair.a).name,
-                file_b=PurePath(pair.b).name,
-                similarity=percent(pair.similarity),
-                shorter="A" if pair.shorter == pair.a else "B",
-                shared=tuple(SharedView(s.text_a, s.text_b, percent(s.similarity)) for s in pair.shared),
-            )
+    pairs = [
+        PairView(
+            name_a=name_of(pair.a),
+            name_b=name_of(pair.b),
+            href_a=href_of(pair.a),
+            href_b=href_of(pair.b),
+            file_a=PurePath(pair.a).name,
+            file_b=PurePath(pair.b).name,
+            similarity=percent(pair.similarity),
+            shorter="A" if pair.shorter == pair.a else "B",
+            shared=tuple(SharedView(s.text_a, s.text_b, percent(s.similarity)) for s in pair.shared),
         )
+        for pair in batch.copies.flagged
+    ]
     config = batch.copies.config
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     return {
-        "rows": tuple(rows),
-        "failed": tuple(failed),
+        "rows": index_rows(),
+        "failed": failed_rows(),
         "pairs": tuple(pairs),
         "year_pairs": tuple(year_pairs),
         "unpaired": unpaired,
@@ -284,6 +288,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "flag_similarity": percent(config.flag_similarity),
         "min_paragraph_chars": config.min_paragraph_chars,
         "boilerplate_share": percent(config.boilerplate_share),
+        "boilerplate_max_reports": config.boilerplate_max_reports,
         "boilerplate_min_reports": config.boilerplate_min_reports,
         "boilerplate_paragraphs": batch.copies.boilerplate_paragraphs,
         "generated_at": iso_utc(batch.generated_at),
@@ -293,7 +298,12 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
     }
 
 
-def format(batch: "BatchResult") -> str:  # noqa: A001 - renderer interface
+def chunks(batch: "BatchResult") -> Iterator[str]:
+    """``index.html`` piece by piece (Jinja2 streaming): one row at a time in memory."""
     from scorer.render.html import environment
 
-    return environment().get_template("index.html.j2").render(build_context(batch))
+    return environment().get_template("index.html.j2").generate(build_context(batch))
+
+
+def format(batch: "BatchResult") -> str:  # noqa: A001 - renderer interface
+    return "".join(chunks(batch))

@@ -1,7 +1,9 @@
 """``summary.json`` and ``summary.csv`` of a batch: one entry per report, failed ones included.
 
 Both are deterministic: rows in input-path order, JSON keys sorted, fixed CSV column order, no
-timing; the only time stamp is ``generated_at`` (``SOURCE_DATE_EPOCH`` when set).
+timing; the only time stamp is ``generated_at`` (``SOURCE_DATE_EPOCH`` when set). Both are
+produced in chunks, one row at a time (``json_chunks``, ``csv_chunks``), so a batch of tens of
+thousands of reports is written without holding its rows or the whole text in memory.
 
 Reviews (人工复核) from the workspace, when given, add a ``reviews`` list per report (JSON) and two
 columns (CSV); without them the output is unchanged. ``items_csv`` is one report item by item, with
@@ -13,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from scorer import __version__
 from scorer.model import Review, Scorecard
@@ -125,9 +127,10 @@ def row_dict(row: "ReportRow", previous: "YearPair | None" = None) -> dict[str, 
 ReviewsByPath = Mapping[str, Sequence[Review]]
 
 
-def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[str, Any]:
+def _head(batch: "BatchResult") -> dict[str, Any]:
+    """Everything but the reports."""
     config = batch.copies.config
-    data = {
+    return {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "tool": {"name": "fazhi-scorecard", "version": __version__},
         "generated_at": iso_utc(batch.generated_at),
@@ -141,7 +144,6 @@ def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[
             "flagged_pairs_total": batch.copies.flagged_total,
             "max_listed_pairs": config.max_listed_pairs,
         },
-        "reports": [row_dict(row, batch.years.previous_of(row.path)) for row in batch.rows],
         "year_pairs": [pair_dict(pair) for pair in batch.years.pairs],
         "unpaired": [{"file": item.path, "reason": item.reason} for item in batch.years.unpaired],
         "similar_pairs": [
@@ -166,16 +168,47 @@ def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[
             for pair in batch.copies.flagged
         ],
     }
+
+
+def _report_entry(batch: "BatchResult", row: "ReportRow", reviews: ReviewsByPath | None) -> dict[str, Any]:
+    entry = row_dict(row, batch.years.previous_of(row.path))
     if reviews is not None:
-        for row, entry in zip(batch.rows, data["reports"]):
-            entry["reviews"] = [
-                {"pack": r.pack, "item": r.item, **review_dict(r, None)} for r in sorted(latest(reviews.get(row.path, ())).values())
-            ]
-    return data
+        entry["reviews"] = [
+            {"pack": r.pack, "item": r.item, **review_dict(r, None)}
+            for r in sorted(latest(reviews.get(row.path, ())).values())
+        ]
+    return entry
+
+
+def to_dict(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> dict[str, Any]:
+    return {**_head(batch), "reports": [_report_entry(batch, row, reviews) for row in batch.rows]}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+# Where the reports go in the head's JSON: keys are sorted and every string escapes its line
+# breaks, so this line (two spaces deep) can only be the key itself.
+_REPORTS_SLOT = '\n  "reports": []'
+
+
+def json_chunks(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> Iterator[str]:
+    """``summary.json`` piece by piece: exactly ``to_json`` (one row at a time in memory)."""
+    head = _dumps({**_head(batch), "reports": []})
+    before, slot, after = head.partition(_REPORTS_SLOT)
+    assert slot, "the reports key is missing from the summary head"
+    yield before + '\n  "reports": ['
+    first = True
+    for row in batch.rows:
+        text = _dumps(_report_entry(batch, row, reviews)).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield ("]" if first else "\n  ]") + after + "\n"
 
 
 def to_json(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
-    return json.dumps(to_dict(batch, reviews), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return "".join(json_chunks(batch, reviews))
 
 
 def _cell(value: Any) -> str:
@@ -225,8 +258,8 @@ def csv_row(row: "ReportRow", previous: "YearPair | None" = None) -> list[str]:
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def to_csv(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
-    """CSV text (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
+def csv_chunks(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> Iterator[str]:
+    """CSV text one line at a time (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS + (REVIEW_COLUMNS if reviews is not None else ()))
@@ -236,7 +269,15 @@ def to_csv(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
             reviewed = sorted(latest(reviews.get(row.path, ())).values())
             cells += [_cell(len(reviewed)), _cell([f"{r.key} {review_line(r)}" for r in reviewed])]
         writer.writerow(cells)
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_csv(batch: "BatchResult", reviews: ReviewsByPath | None = None) -> str:
+    """CSV text (write it with the ``utf-8-sig`` encoding so Excel detects UTF-8)."""
+    return "".join(csv_chunks(batch, reviews))
 
 
 def items_csv(scorecard: Scorecard, reviews: Sequence[Review] = ()) -> str:

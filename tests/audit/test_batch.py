@@ -141,3 +141,43 @@ def test_index_links_are_relative_and_escaped():
     assert 'href="./javascript_alert%281%29.html"' in page and 'href="./b.html"' in page
     assert "&lt;b&gt;&#34;标题&#34;&lt;/b&gt;" in page and "<b>\"标题\"" not in page
     assert "42%" in page
+
+
+def test_summary_json_streamed_is_the_whole_document():
+    card = make_card([make_item("a", Status.COVERED)], title='标题\n  "reports": []')
+    rows = [summarise(card, f"{name}.txt", f"{name}.html") for name in ("a", "b")]
+    rows.append(ReportRow(path="z.bin", page=None, error="坏文件"))
+    for subset in (rows, rows[:1], []):
+        batch = _batch(subset)
+        whole = json.dumps(summary.to_dict(batch), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert "".join(summary.json_chunks(batch)) == whole
+        assert "".join(summary.csv_chunks(batch)) == summary.to_csv(batch)
+
+
+def test_journal_keeps_intact_lines_only(tmp_path):
+    from scorer.audit.journal import Journal, JournalRows, decode_meta, encode_line
+
+    card = make_card([make_item("a", Status.COVERED)])
+    good = summarise(card, "a.txt", "a.html")
+    bad = ReportRow(path="b\tb.bin", page=None, error="坏\n文件")
+    journal, kept = Journal.start(tmp_path, {"format": 1})
+    assert kept == []
+    first = journal.append({"path": "a.txt"}, good, b"sketch-a")
+    second = journal.append({"path": "b\tb.bin"}, bad, b"")
+    journal.close()
+    assert journal.row_at(first) == good and journal.row_at(second) == bad and journal.sketch_at(first) == b"sketch-a"
+    rows = JournalRows(journal, [second, first], closest=lambda path: Closest("other.txt", 0.5))
+    assert [r.path for r in rows] == ["b\tb.bin", "a.txt"] and len(rows) == 2
+    assert rows[1].closest == "other.txt" and rows[0].closest is None  # failed rows have no closest
+    line = encode_line({"v": 1, "path": "x"}, good, b"")
+    assert decode_meta(line) == {"v": 1, "path": "x"}
+    assert decode_meta(line[:-1]) is None  # cut short
+    assert decode_meta(line.replace(b"a.txt", b"a.tx_")) is None  # damaged: the checksum fails
+    with open(journal.path, "ab") as handle:
+        handle.write(line.replace(b"a.txt", b"a.tx_") + line[:40])
+    entries = list(Journal.previous_entries(tmp_path))
+    assert [e.path for e in entries] == ["a.txt", "b\tb.bin"]
+    # A resumed journal keeps what it is told to keep, nothing else.
+    again, offsets = Journal.start(tmp_path, {"format": 1}, entries[1:])
+    again.close()
+    assert [e.path for e in Journal.previous_entries(tmp_path)] == ["b\tb.bin"] and again.row_at(offsets[0]) == bad

@@ -1,4 +1,4 @@
-"""Copy detection: near-duplicate paragraphs across reports, boilerplate, scaling by blocks."""
+"""Copy detection: near-duplicate paragraphs across reports, boilerplate, sketches and their estimates."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import numpy as np
 import pytest
 
 from scorer.audit.copydetect import (
+    ParagraphSketches,
+    SketchTable,
     detect_copies,
+    detect_copies_in_table,
+    estimated_cosine,
+    ngram_hashes,
     near_duplicate_pairs,
-    ngram_counts,
     normalise_paragraph,
-    tfidf_vectors,
+    sketch_paragraphs,
 )
 from scorer.errors import ConfigError
 from scorer.model import CopyDetectConfig
@@ -100,6 +104,22 @@ def test_boilerplate_common_to_most_reports_is_left_out():
     assert pair.boilerplate_paragraphs == 0 and pair.flagged[0].similarity == 0.25
 
 
+def test_boilerplate_in_variants_and_over_the_absolute_cap():
+    rnd = random.Random(12)
+    stock = "本年度坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，全面推进{}法治政府建设。"
+    places = ["甲县", "乙县", "丙区", "丁市", "戊县", "己镇"]
+    # Each report says the stock phrase with its own name: distinct texts, one family.
+    reports = [(f"r{i}", [stock.format(place)] + _unique_paragraphs(rnd, 3)) for i, place in enumerate(places)]
+    report = detect_copies(reports)
+    assert report.boilerplate_paragraphs == len(places) and report.flagged == ()
+    # Three of ten reports share a paragraph: under the share, over an absolute cap of two.
+    shared = _unique_paragraphs(rnd, 1)[0]
+    reports = [(f"s{i}", ([shared] if i < 3 else []) + _unique_paragraphs(rnd, 2)) for i in range(10)]
+    assert detect_copies(reports, CopyDetectConfig(flag_similarity=0.2)).flagged_total == 3
+    capped = detect_copies(reports, CopyDetectConfig(flag_similarity=0.2, boilerplate_max_reports=2))
+    assert capped.flagged_total == 0 and capped.boilerplate_paragraphs == 1
+
+
 def test_similarity_uses_the_shorter_report():
     rnd = random.Random(5)
     long_report = _unique_paragraphs(rnd, 10)
@@ -109,7 +129,7 @@ def test_similarity_uses_the_shorter_report():
     assert (pair.paragraphs_a, pair.paragraphs_b) == (10, 4)
 
 
-def test_result_does_not_depend_on_input_order_or_block_size(seed_by_prefix):
+def test_result_does_not_depend_on_input_order_or_bucket_window(seed_by_prefix):
     rnd = random.Random(2)
     base = [p for p in _paragraphs(seed_by_prefix("002")) if len(normalise_paragraph(p)) >= 30]
     reports = [("orig", base), ("copy1", [_edit(p, rnd) for p in base[::2]]), ("copy2", [_edit(p, rnd) for p in base[1::2]])]
@@ -117,44 +137,98 @@ def test_result_does_not_depend_on_input_order_or_block_size(seed_by_prefix):
     first = detect_copies(reports)
     shuffled = list(reports)
     random.Random(9).shuffle(shuffled)
-    second = detect_copies(shuffled, CopyDetectConfig(block_rows=3))
+    # Every band bucket "crowded", but the window covers it: the same pairs are compared.
+    second = detect_copies(shuffled, CopyDetectConfig(max_bucket=1, bucket_window=1000))
     assert first.flagged == second.flagged
     assert dict(first.closest) == dict(second.closest)
     assert {(p.a, p.b) for p in first.flagged} == {("copy1", "orig"), ("copy2", "orig")}
 
 
-def test_candidate_search_finds_what_brute_force_finds(seeds):
-    """The sketch-based candidate pairs lose nothing against the full product on real text."""
-    rnd = random.Random(4)
+def _ngram_set(text: str, config: CopyDetectConfig) -> set[str]:
+    return {text[i : i + n] for n in range(config.ngram_min, config.ngram_max + 1) for i in range(len(text) - n + 1)}
+
+
+def _real_and_edited_texts(seeds, rnd: random.Random) -> list[str]:
     paragraphs = [p for path in seeds for p in _paragraphs(path) if len(normalise_paragraph(p)) >= 30]
     texts = list(dict.fromkeys(normalise_paragraph(p) for p in paragraphs))
     texts += [_edit(t, rnd, changes=rnd.randint(1, 6)) for t in rnd.sample(texts, 40)]
-    texts = list(dict.fromkeys(texts))
-    config = CopyDetectConfig(block_rows=17)
-    vectors = tfidf_vectors(ngram_counts(texts, config))
-    dense = (vectors @ vectors.T).toarray()
-    np.fill_diagonal(dense, 0)
-    for threshold in (0.5, 0.85):
-        expected = {(i, j) for i, j in zip(*np.nonzero(np.triu(dense) >= threshold))}
-        i, j, similarity = near_duplicate_pairs(vectors, threshold, config)
-        assert set(zip(i.tolist(), j.tolist())) == expected
-        assert np.allclose(similarity, dense[i, j], atol=1e-5)
+    return list(dict.fromkeys(texts))
+
+
+def test_sketch_estimates_the_cosine_of_ngram_sets(seeds):
+    """On real paragraphs and edited copies, the estimate stays close to the exact set cosine."""
+    config = CopyDetectConfig()
+    texts = _real_and_edited_texts(seeds, random.Random(4))
+    sketch = sketch_paragraphs(texts, config)
+    sets = [_ngram_set(t, config) for t in texts]
+    assert sketch.size.tolist() == [len(s) for s in sets]  # exact set sizes (no hash collision here)
+    errors = []
+    for a in range(len(texts)):
+        for b in range(a + 1, len(texts)):
+            common = len(sets[a] & sets[b])
+            exact = common / np.sqrt(len(sets[a]) * len(sets[b]))
+            matches = np.count_nonzero(sketch.signature[a] == sketch.signature[b])
+            estimate = estimated_cosine(np.array([matches]), config.num_perm, sketch.size[[a]], sketch.size[[b]])[0]
+            if exact >= 0.5 or estimate >= 0.5:
+                errors.append(abs(exact - estimate))
+    assert len(errors) >= 35  # the edited copies
+    assert max(errors) < 0.1 and float(np.mean(errors)) < 0.03
+
+
+def test_candidate_search_finds_what_comparing_every_pair_finds(seeds):
+    """LSH banding loses (almost) nothing against comparing the sketches of every pair."""
+    config = CopyDetectConfig()
+    texts = _real_and_edited_texts(seeds, random.Random(4))
+    sketch = sketch_paragraphs(texts, config)
+    n = len(texts)
+    rows = np.arange(n)
+    a, b = np.triu_indices(n, k=1)
+    matches = np.count_nonzero(sketch.signature[a] == sketch.signature[b], axis=1)
+    every = estimated_cosine(matches, config.num_perm, sketch.size[a], sketch.size[b])
+    for threshold in (0.6, 0.85):
+        cfg = CopyDetectConfig(paragraph_similarity=threshold)
+        expected = {(int(x), int(y)) for x, y, s in zip(a, b, every) if s >= threshold - 1e-9}
+        i, j, similarity, candidates = near_duplicate_pairs(sketch.signature, sketch.size, rows, cfg)
+        found = set(zip(i.tolist(), j.tolist()))
+        assert found <= expected and len(found) >= 0.95 * len(expected)
+        assert candidates < n * (n - 1) / 2 / 20  # far fewer comparisons than all pairs
     assert len(expected) >= 30  # the edited copies are near-duplicates of their originals
 
 
-def test_ngram_counts_match_a_plain_count():
+def test_sketches_round_trip_and_stack():
+    texts = ["法治政府建设" * 8, "短句", "依法行政考核" * 9, "法治政府建设" * 8]
+    sketch = sketch_paragraphs(texts)
+    assert sketch.index.tolist() == [0, 2, 3]  # the short one is not sketched
+    assert sketch.text_hash[0] == sketch.text_hash[2] != sketch.text_hash[1]
+    again = ParagraphSketches.from_bytes(sketch.to_bytes())
+    for name in ("index", "text_hash", "size", "signature"):
+        assert np.array_equal(getattr(again, name), getattr(sketch, name))
+    with pytest.raises(ValueError):
+        ParagraphSketches.from_bytes(sketch.to_bytes()[:-1])
+    table = SketchTable.build([("a", sketch), ("b", again)], num_perm=100, total_rows=6)
+    assert table.keys == ["a", "b"] and table.report.tolist() == [0, 0, 0, 1, 1, 1]
+    with pytest.raises(ValueError):
+        SketchTable.build([("a", sketch)], num_perm=100, total_rows=5)
+    # Without the texts the pair is still measured; only the shared paragraphs are not listed.
+    report = detect_copies_in_table(table, CopyDetectConfig(flag_similarity=0.5))
+    assert report.flagged[0].similarity == 1.0 and report.flagged[0].shared == ()
+
+
+def test_ngram_hashes_cover_every_ngram():
     config = CopyDetectConfig(ngram_min=2, ngram_max=3)
-    counts = ngram_counts(["法治政府法治", "ab"], config)
+    rows, hashes = ngram_hashes(["法治政府法治", "ab"], config)
     # 法治政府法治: bigrams 5 (法治 twice), trigrams 4; "ab": one bigram.
-    assert counts[0].sum() == 9 and counts[1].sum() == 1
-    assert counts[0].max() == 2  # 法治 counted twice in one feature (barring a hash collision)
+    assert np.bincount(rows).tolist() == [9, 1]
+    assert len(set(hashes[rows == 0].tolist())) == 8  # 法治 twice, one hash
 
 
 def test_config_is_validated():
     with pytest.raises(ConfigError):
         CopyDetectConfig(paragraph_similarity=0)
     with pytest.raises(ConfigError):
-        CopyDetectConfig(n_features=1000)
+        CopyDetectConfig(num_perm=100, bands=7)
+    with pytest.raises(ConfigError):
+        CopyDetectConfig(num_perm=100, bands=10)  # 10 values a band: more than 8 bytes
 
 
 def test_degenerate_batches():

@@ -11,6 +11,9 @@ import os
 import random
 import re
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture()
 def fixed_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def outputs_of(out: Path) -> dict[str, bytes]:
+    """Every output file of a batch folder (the hidden state folder is not output)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
 
 
 def copy_seeds(seeds, folder: Path) -> Path:
@@ -60,8 +68,9 @@ def seeds_batch(tmp_path_factory, seeds):
 def test_seeds_batch_writes_everything(seeds_batch, seeds):
     code, out = seeds_batch
     assert code == 0
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == sorted([f"{p.stem}.html" for p in seeds] + ["index.html", "summary.csv", "summary.json"])
+    assert (out / ".fzscore-batch" / "journal.jsonl").is_file()  # the record --resume reads
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"] == {"inputs": 5, "scored": 5, "failed": 0}
     assert [Path(r["file"]).name for r in summary["reports"]] == [p.name for p in seeds]
@@ -180,7 +189,7 @@ def test_jobs_do_not_change_output(tmp_path, seeds, capsys, fixed_time):
         out = tmp_path / f"out{jobs}"
         code, _, _ = run(capsys, "batch", str(folder), "-o", str(out), "--jobs", jobs)
         assert code == 1
-        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+        outputs[jobs] = outputs_of(out)
     assert outputs["1"]["summary.json"] == outputs["2"]["summary.json"]
     assert outputs["1"] == outputs["2"]
 
@@ -282,3 +291,231 @@ def test_index_sorts_and_filters_in_browser(seeds_batch):
             browser.close()
     assert errors == []
     assert all(url.startswith("file://") for url in requests)
+
+
+# ---------------------------------------------------------------------------------------------
+# Budgets: a report that hangs, crashes its worker or is too large fails alone
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def misbehaving(monkeypatch):
+    """Reading ``hang.txt`` never ends and reading ``crash.txt`` kills the process (a slow or fatal
+    reader, patched in the test process: the worker processes are forked from it and inherit it)."""
+    import time
+
+    from scorer.ingest import reader
+
+    real = reader._read_bytes
+
+    def read_bytes(path, *args):
+        name = Path(path).name
+        if name == "hang.txt":
+            time.sleep(600)
+        if name == "crash.txt":
+            os._exit(3)
+        return real(path, *args)
+
+    monkeypatch.setattr(reader, "_read_bytes", read_bytes)
+
+
+def test_hanging_crashing_and_oversize_reports_fail_alone(tmp_path, seeds, capsys, fixed_time, misbehaving):
+    folder = copy_seeds(seeds, tmp_path / "in")
+    shutil.copy(seeds[0], folder / "hang.txt")
+    shutil.copy(seeds[1], folder / "crash.txt")
+    (folder / "big.txt").write_text(seeds[2].read_text(encoding="utf-8") * 4, encoding="utf-8")  # ~36 KB
+    out = tmp_path / "out"
+    code, _, err = run(
+        capsys, "batch", str(folder), "-o", str(out), "--jobs", "2", "--timeout", "3", "--max-size", "30KB"
+    )
+    assert code == 1
+    assert err.strip().splitlines()[-1] == f"已评分 5 份，失败 3 份，输出目录 {out}"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    errors = {Path(r["file"]).name: r["error"] for r in summary["reports"]}
+    assert "超时" in errors["hang.txt"] and "超过 3 秒" in errors["hang.txt"] and "--timeout" in errors["hang.txt"]
+    assert "意外退出" in errors["crash.txt"] and "退出码 3" in errors["crash.txt"]
+    assert "超过上限 30 KB" in errors["big.txt"] and "--max-size" in errors["big.txt"]
+    assert all(errors[p.name] is None for p in seeds)
+    for name in ("hang.txt", "crash.txt", "big.txt"):
+        assert f"失败：{folder / name}：" in err
+    assert not list(out.glob(".*.tmp*"))  # no temp file of a killed worker left behind
+
+
+@pytest.mark.parametrize("command", ["score", "check", "inspect", "explain"])
+def test_single_report_commands_honour_the_budget(command, tmp_path, seeds, capsys, misbehaving):
+    extra = ["legislation"] if command == "explain" else []
+    big = tmp_path / "big.txt"
+    big.write_text(seeds[2].read_text(encoding="utf-8") * 4, encoding="utf-8")
+    code, out, err = run(capsys, command, str(big), *extra, "--max-size", "30KB")
+    assert code == 2 and out == "" and "超过上限 30 KB" in err and err.startswith("fzscore: 错误：")
+    hang = tmp_path / "hang.txt"
+    shutil.copy(seeds[2], hang)
+    code, out, err = run(capsys, command, str(hang), *extra, "--timeout", "1")
+    assert code == 2 and out == "" and "超时" in err and "--timeout" in err
+    # Within budget the command works as before.
+    code, out, err = run(capsys, command, str(seeds[2]), *extra, "--timeout", "120", "--max-size", "1MB")
+    assert code in (0, 1) and (out or err)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--max-size", "lots"), ("--max-size", "12 parsecs"), ("--timeout", "-1"), ("--timeout", "soon")])
+def test_bad_budget_values_are_usage_errors(option, value, seeds, capsys, tmp_path):
+    code, _, err = run(capsys, "batch", str(seeds[0]), "-o", str(tmp_path / "out"), option, value)
+    assert code == 2 and ("无效" in err or "非负" in err)
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Interrupted and resumed batches
+# ---------------------------------------------------------------------------------------------
+
+
+def variants(seeds, folder: Path, count: int) -> Path:
+    """``count`` distinct reports: the seeds and the examples, and copies of them with one line changed."""
+    from corpus_paths import EXAMPLES_DIR
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = list(seeds) + sorted(EXAMPLES_DIR.glob("qinghe_*.txt"))
+    for index in range(count):
+        lines = sources[index % len(sources)].read_text(encoding="utf-8").split("\n")
+        if index >= len(sources):
+            lines.insert(2, f"本报告为第{index}号续接测试副本。")
+        (folder / f"r{index:02d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def journal_entries(out: Path) -> list[dict]:
+    from scorer.audit.journal import decode_meta
+
+    path = out / ".fzscore-batch" / "journal.jsonl"
+    if not path.is_file():
+        return []
+    with open(path, "rb") as handle:
+        return [meta for meta in map(decode_meta, handle) if meta is not None]
+
+
+def start_batch(folder: Path, out: Path) -> subprocess.Popen:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.Popen(
+        [sys.executable, "-m", "scorer", "batch", str(folder), "-o", str(out), "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+
+
+def wait_for_entries(process: subprocess.Popen, out: Path, count: int) -> None:
+    import time
+
+    for _ in range(6000):  # polls, not a timing assertion: a busy machine only makes it slower
+        if len(journal_entries(out)) >= count or process.poll() is not None:
+            return
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def resume_inputs(tmp_path_factory, seeds):
+    """14 reports and the outputs of one uninterrupted batch over them."""
+    root = tmp_path_factory.mktemp("resume")
+    folder = variants(seeds, root / "in", 14)
+    out = root / "reference"
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        assert main(["batch", str(folder), "-o", str(out), "--jobs", "2"]) == 0
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return folder, outputs_of(out)
+
+
+def test_killed_batch_resumes_with_only_the_rest_and_the_same_outputs(tmp_path, resume_inputs, capsys, fixed_time):
+    folder, reference = resume_inputs
+    out = tmp_path / "out"
+    process = start_batch(folder, out)
+    wait_for_entries(process, out, 4)
+    process.send_signal(signal.SIGKILL)  # no chance to clean up: as after a power cut
+    process.wait()
+    done = journal_entries(out)
+    assert 4 <= len(done) < 14, "the batch was not interrupted mid-way"
+    assert not (out / "index.html").exists()  # the index is written at the end only
+    kept = {meta["page"]: (out / meta["page"]).stat() for meta in done}
+    # A line cut short by the crash is ignored, as if that report had not finished.
+    with open(out / ".fzscore-batch" / "journal.jsonl", "ab") as handle:
+        handle.write(b'{"v":1,"path":"half a line')
+
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out), "--resume", "--jobs", "2")
+    assert code == 0, err
+    assert f"续接：沿用已完成的 {len(done)} 份，还需评分 {14 - len(done)} 份" in err
+    for page, before in kept.items():  # re-used pages were not written again
+        after = (out / page).stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert len(journal_entries(out)) == 14
+    assert outputs_of(out) == reference  # byte for byte, as if never interrupted
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path, resume_inputs, capsys, fixed_time):
+    folder, reference = resume_inputs
+    out = tmp_path / "out"
+    process = start_batch(folder, out)
+    wait_for_entries(process, out, 2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate()
+    assert process.returncode == 130, err
+    done = len(journal_entries(out))
+    assert 2 <= done < 14
+    line = err.strip().splitlines()[-1]
+    assert line.startswith(f"已中断：14 份中已完成 {done} 份") and "--resume" in line and str(out) in line
+    assert "Traceback" not in err
+
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out))
+    assert code == 2 and "--resume" in err  # not silently started over
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out), "--resume")
+    assert code == 0 and f"沿用已完成的 {done} 份" in err
+    assert outputs_of(out) == reference
+
+
+def test_resume_scores_again_what_changed(tmp_path, seeds, capsys, fixed_time):
+    folder = variants(seeds, tmp_path / "in", 6)
+    out = tmp_path / "out"
+    assert run(capsys, "batch", str(folder), "-o", str(out))[0] == 0
+    # Nothing changed: everything re-used; the copy-detection threshold may differ (not in the pages).
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out), "--resume", "--flag-similarity", "0.9")
+    assert code == 0 and "沿用已完成的 6 份，还需评分 0 份" in err
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["copy_detection"]["flag_similarity"] == 0.9
+    # An input edited, a page tampered with, a page deleted: those three are scored again.
+    (folder / "r00.txt").write_text((folder / "r00.txt").read_text(encoding="utf-8") + "\n补充一段。", encoding="utf-8")
+    (out / "r01.html").write_text("tampered", encoding="utf-8")
+    (out / "r02.html").unlink()
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out), "--resume")
+    assert code == 0 and "沿用已完成的 3 份，还需评分 3 份" in err
+    fresh = tmp_path / "fresh"
+    assert run(capsys, "batch", str(folder), "-o", str(fresh))[0] == 0
+    assert outputs_of(out) == outputs_of(fresh)
+    # Other rules or settings: nothing can be re-used.
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(out), "--resume", "--pack", "gangyao-2021,report-structure")
+    assert code == 0 and "上次的结果不能沿用" in err and "沿用已完成的 0 份" in err
+
+
+def test_resume_needs_a_batch_folder(tmp_path, seeds, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(seeds[0]), "-o", str(out), "--resume")
+    assert code == 2 and "非空" in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    code, _, err = run(capsys, "batch", str(seeds[0]), "-o", str(tmp_path / "new"), "--resume")
+    assert code == 0 and "从头开始" in err
+
+
+def test_readme_exit_code_table_is_true():
+    from corpus_paths import REPO_ROOT
+
+    from scorer.errors import ExitCode
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### 退出码", 1)[1].split("\n\n", 2)[1]
+    codes = {int(line.split("|")[1]) for line in table.splitlines() if re.match(r"\| \d+ \|", line)}
+    assert codes == {int(code) for code in ExitCode}
