@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from scorer.commands.common import (
+    add_limit_options,
     add_pack_options,
     check_binary_target,
     check_output_target,
+    limits_from_args,
     write_binary_output,
     write_output,
 )
@@ -51,12 +54,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--force", action="store_true", help="强制比较不同主体或年度顺序不对的报告，并允许覆盖已存在的输出文件"
     )
     parser.add_argument("--config", metavar="FILE", help="项目配置文件（默认从本年度报告所在目录向上查找 .fzscore.yaml）")
+    add_limit_options(parser)
     add_pack_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from scorer.audit.compare import compare_paths
+    from scorer.audit.limits import within_limits
     from scorer.config import effective_settings, resolve_config
     from scorer.model import CompareConfig
     from scorer.pipeline import Scorer
@@ -72,8 +77,12 @@ def run(args: argparse.Namespace) -> int:
         matching=dict(settings.matching.value) or None,
         waivers=tuple(settings.waivers.value),
     )
-    result = compare_paths(
-        scorer, args.last, args.this, config=CompareConfig.from_mapping(settings.compare.value), force=args.force
+    config = CompareConfig.from_mapping(settings.compare.value)
+    # Both reports read and scored in a child process within the budget (twice one report's time).
+    limits = limits_from_args(args)
+    limits = replace(limits, timeout=2 * limits.timeout if limits.timeout else limits.timeout)
+    result = within_limits(
+        lambda: compare_paths(scorer, args.last, args.this, config=config, force=args.force), limits, [args.last, args.this]
     )
     summary = view.format_text(result)
     if args.format == "text":

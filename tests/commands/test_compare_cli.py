@@ -165,3 +165,13 @@ def test_docx_is_listed_in_help(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "docx" in capsys.readouterr().out
+
+
+def test_compare_honours_the_size_and_time_budget(capsys):
+    code = main(["compare", str(LAST), str(THIS), "--max-size", "1KB"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "超过上限" in err and "--max-size" in err and "Traceback" not in err
+    code = main(["compare", str(LAST), str(THIS), "--timeout", "0.01"])
+    assert code == 2
+    assert "处理超时" in capsys.readouterr().err
