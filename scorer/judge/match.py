@@ -80,20 +80,31 @@ class DocumentAnalysis:
         return found
 
     @functools.cached_property
-    def act_probability(self) -> np.ndarray:
-        """P(concrete act of the year) per sentence from the learned model, for all sentences at once on
-        first use (most reports need it for some candidate); zeros when there is no model."""
-        if self.model is None or not self.sentences:
-            return np.zeros(len(self.sentences))
-        return self.model.p_act([s.text for s in self.sentences])
+    def _act_batch(self) -> dict[int, float]:
+        """P(act) of every sentence the matcher may ask about, in one batch on first use: sentences of
+        action parts without substance markers (the model is cheaper per sentence in a batch)."""
+        if self.model is None:
+            return {}
+        indexes = [
+            i
+            for i, sentence in enumerate(self.sentences)
+            if self.eligible[i] and sentence.role.counts_as_action and not self.substance(i)
+        ]
+        if not indexes:
+            return {}
+        values = self.model.p_act([self.sentences[i].text for i in indexes])
+        return dict(zip(indexes, (float(v) for v in values)))
 
     def act(self, index: int) -> float:
         """The model's P(act) for one sentence (0 for a sentence dated only to earlier years, or one that
         declares a standing practice)."""
         text = self.sentences[index].text
-        if dated_before(text, self.year) or STANDING_PRACTICE.match(text):
+        if self.model is None or dated_before(text, self.year) or STANDING_PRACTICE.match(text):
             return 0.0
-        return float(self.act_probability[index])
+        found = self._act_batch.get(index)
+        if found is None:  # a sentence outside the batch (markers, but fewer than min_substance)
+            found = self._act_batch[index] = float(self.model.p_act([text])[0])
+        return found
 
     def sentences_matching(self, pattern: re.Pattern[str]) -> frozenset[int]:
         """Indexes of sentences in which ``pattern`` matches, found with one pass over the text."""
