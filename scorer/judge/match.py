@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
 from scorer.judge.structure import check_item
-from scorer.judge.sentence_model import SentenceModel, shipped_model
+from scorer.judge.sentence_model import SentenceModel, TfidfBlock, shipped_model
 from scorer.judge.substance import FIGURE, STANDING_PRACTICE, dated_before, substance_markers
 from scorer.judge.tokenize import DomainTokenizer
 from scorer.model import (
@@ -265,8 +265,8 @@ class Matcher:
             # Analyzer = our tokenizer, so each sentence is tokenised once by jieba with the domain dictionary.
             self._vectorizer = TfidfVectorizer(analyzer=self.tokenizer.tokens, sublinear_tf=True, norm="l2")
             self._exemplar_matrix = self._vectorizer.fit_transform(exemplars).T.tocsr()
-            self._vocabulary: dict[str, int] = dict(self._vectorizer.vocabulary_)
-            self._idf = np.asarray(self._vectorizer.idf_, dtype=np.float64)
+            # The fitted vocabulary and IDF, applied the way the sentence model applies its own blocks.
+            self._tfidf = TfidfBlock(dict(self._vectorizer.vocabulary_), np.asarray(self._vectorizer.idf_, dtype=np.float64))
 
     def vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """TF-IDF rows for ``texts`` with the fitted vocabulary and IDF.
@@ -275,25 +275,7 @@ class Matcher:
         them equal) without its per-call validation overhead, which on short sentences costs as
         much as a third of the tokenising. Scoring runs this once per sentence of every report.
         """
-        vocabulary = self._vocabulary
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for text in texts:
-            row: dict[int, int] = {}
-            for token in self.tokenizer.tokens(text):
-                column = vocabulary.get(token)
-                if column is not None:
-                    row[column] = row.get(column, 0) + 1
-            for column in sorted(row):
-                indices.append(column)
-                counts.append(row[column])
-            indptr.append(len(indices))
-        values = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self._idf[np.asarray(indices, dtype=np.int64)]
-        matrix = sparse.csr_matrix((values, indices, indptr), shape=(len(texts), len(vocabulary)))
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+        return self._tfidf.transform(self.tokenizer.tokens(text) for text in texts)
 
     # ------------------------------------------------------------------------------------------
     # per document
