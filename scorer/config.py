@@ -40,9 +40,9 @@ from scorer.errors import ConfigError, FzError, read_user_file
 from scorer.model import (
     DEFAULT_COMPARE,
     DEFAULT_COPY_DETECTION,
+    STATUS_LABELS,
     CheckOutcome,
     ItemResult,
-    STATUS_LABELS,
     Scorecard,
     Status,
     waived_items,

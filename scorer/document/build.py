@@ -44,8 +44,8 @@ from scorer.document import metadata as meta
 from scorer.document import roles as role_rules
 from scorer.document import segment
 from scorer.document.reflow import reflow
-from scorer.ingest.normalize import normalize
 from scorer.document.segment import LineSpan
+from scorer.ingest.normalize import normalize
 from scorer.model import (
     Document,
     Metadata,

@@ -125,8 +125,8 @@ def _plumber_pages(pdf):
     fails on a page whose MediaBox is missing or broken, where pdfminer has already fallen back to
     A4/US Letter: give pdfplumber pdfminer's box and drop broken optional boxes.
     """
-    from pdfminer.pdftypes import resolve_all
     from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve_all
     from pdfplumber.page import Page
 
     for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):

@@ -29,9 +29,14 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
-from scorer.judge.structure import check_item
 from scorer.judge.sentence_model import SentenceModel, TfidfBlock, shipped_model
-from scorer.judge.substance import FIGURE, STANDING_PRACTICE, dated_before, substance_markers
+from scorer.judge.structure import check_item
+from scorer.judge.substance import (
+    FIGURE,
+    STANDING_PRACTICE,
+    dated_before,
+    substance_markers,
+)
 from scorer.judge.tokenize import DomainTokenizer
 from scorer.model import (
     Document,

@@ -26,10 +26,10 @@ from scorer.errors import RuleError
 from scorer.model import Level, Role, Status
 from scorer.rules.thresholds import MatchingConfig
 from scorer.rules.types import (
-    REGEX_FLAGS,
     DEFAULT_EXAMPLE_LEVEL,
     DEFAULT_EXAMPLE_ROLE,
     EXAMPLE_ROLES,
+    REGEX_FLAGS,
     Example,
     Item,
     Pack,

@@ -26,10 +26,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import scorer
 from scorer.audit.batch import BatchSettings
 from scorer.errors import FzError
-from scorer.model import LEVEL_LABELS, STATUS_LABELS, CompareResult, Review, Scorecard, SimilarPair, Status
+from scorer.model import (
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    CompareResult,
+    Review,
+    Scorecard,
+    SimilarPair,
+    Status,
+)
 from scorer.model.review import MAX_REASON_CHARS, MAX_REVIEWER_CHARS
-from scorer.render import html as html_render
 from scorer.render import compare as compare_render
+from scorer.render import html as html_render
 from scorer.render import json_format
 from scorer.render.clock import generation_time, iso_utc
 from scorer.render.review import review_dict, review_line
@@ -37,8 +45,22 @@ from scorer.serve import compare as compare_view
 from scorer.serve import exports
 from scorer.serve.codec import CodecError, decode, decode_scorecard
 from scorer.serve.scoring import ScoringService, compare_task
-from scorer.serve.security import CSRF_COOKIE, Guard, form_csrf_ok, same_token, session_cookie
-from scorer.serve.store import STATES, ReportFilter, ReportRecord, Store, UploadRecord, UploadTooLarge, now
+from scorer.serve.security import (
+    CSRF_COOKIE,
+    Guard,
+    form_csrf_ok,
+    same_token,
+    session_cookie,
+)
+from scorer.serve.store import (
+    STATES,
+    ReportFilter,
+    ReportRecord,
+    Store,
+    UploadRecord,
+    UploadTooLarge,
+    now,
+)
 from scorer.serve.uploads import UploadLimits, accept
 
 REVIEWER_COOKIE = "fz_reviewer"

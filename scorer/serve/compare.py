@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from scorer.model import STATUS_LABELS, ItemResult, Review, Scorecard, Status, reviews_by_item
+from scorer.model import (
+    STATUS_LABELS,
+    ItemResult,
+    Review,
+    Scorecard,
+    Status,
+    reviews_by_item,
+)
 from scorer.render.review import review_line
 
 # Higher is better: the order of statuses when telling improved from regressed.

@@ -15,7 +15,17 @@ from datetime import datetime
 from typing import Sequence
 
 from scorer.audit.batch import BatchSettings, safe_stem
-from scorer.model import BatchResult, Closest, CompareResult, CopyDetectConfig, CopyReport, ReportRow, Review, Scorecard, SimilarPair
+from scorer.model import (
+    BatchResult,
+    Closest,
+    CompareResult,
+    CopyDetectConfig,
+    CopyReport,
+    ReportRow,
+    Review,
+    Scorecard,
+    SimilarPair,
+)
 from scorer.render import batch_index, docx, html, json_format, summary
 from scorer.render import compare as compare_render
 from scorer.serve.codec import decode, decode_scorecard

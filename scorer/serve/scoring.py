@@ -18,14 +18,26 @@ import json
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import scorer
-from scorer.audit.batch import BatchSettings, build_scorer, document_paragraphs, summarise
+from scorer.audit.batch import (
+    BatchSettings,
+    build_scorer,
+    document_paragraphs,
+    summarise,
+)
 from scorer.audit.compare import compare_scorecards
 from scorer.audit.copydetect import detect_copies
 from scorer.errors import FzError

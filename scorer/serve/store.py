@@ -22,12 +22,29 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import Engine, and_, case, create_engine, event, func, or_, select, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    case,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from scorer.errors import ConfigError, FzError
 from scorer.model import Review, Status, reviews_by_item
-from scorer.serve.schema import copy_pairs, reports, reviews, state, upload_files, uploads
+from scorer.serve.schema import (
+    copy_pairs,
+    reports,
+    reviews,
+    state,
+    upload_files,
+    uploads,
+)
 
 SQLITE_NAME = "fzscore.db"
 FILES_DIR = "files"
