@@ -171,6 +171,7 @@ class _Worker:
         self.key: Hashable | None = None
         self.busy = False
         self.deadline: float | None = None
+        self.limit: float | None = None  # the running task's time budget (seconds)
         self.tasks_done = 0
 
     def stop(self, kill: bool) -> None:
@@ -260,48 +261,84 @@ class WorkerPool:
         pending = iter(tasks)
         retry: deque[tuple[Hashable, Any]] = deque()  # tasks a worker died before receiving
         exhausted = False
-        while len(self._workers) < self.jobs:
-            self._start()
+        self.start()
         while True:
-            # Hand a task to every ready, idle worker.
-            for worker in list(self._workers):
-                if not worker.ready or worker.busy:
-                    continue
+            while self.idle:
                 if retry:
                     task = retry.popleft()
                 elif exhausted:
                     break
                 else:
-                    try:
-                        task = next(pending)
-                    except StopIteration:
+                    task = next(pending, None)
+                    if task is None:
                         exhausted = True
                         break
-                if not self._dispatch(worker, *task):
+                if not self.submit(*task):
                     retry.append(task)
-            busy = [w for w in self._workers if w.busy]
-            if exhausted and not retry and not busy:
+            if exhausted and not retry and not self.busy:
                 return
-            now = time.monotonic()
-            deadlines = [w.deadline for w in busy if w.deadline is not None]
-            wait_for = max(0.0, min(deadlines) - now) if deadlines else None
-            watched: list[Any] = []
-            for worker in self._workers:
-                watched.extend((worker.conn, worker.process.sentinel))
-            ready = set(wait(watched, timeout=wait_for))
-            for worker in list(self._workers):
-                if worker.conn in ready:
-                    outcome = self._receive(worker)
-                elif worker.process.sentinel in ready:
-                    outcome = self._lost(worker)
-                elif worker.busy and worker.deadline is not None and time.monotonic() >= worker.deadline:
-                    outcome = self._overran(worker)
-                else:
-                    continue
-                if outcome is not None:
-                    yield outcome
+            yield from self.poll(None)
 
-    def _dispatch(self, worker: _Worker, key: Hashable, payload: Any) -> bool:
+    # -- the parts of ``run``, for a caller with its own loop (a server's dispatcher) ----------
+
+    def start(self) -> None:
+        """Start workers up to ``jobs`` (they report ready in the background)."""
+        while len(self._workers) < self.jobs:
+            self._start()
+
+    @property
+    def idle(self) -> int:
+        """Workers ready for a task now."""
+        return sum(1 for w in self._workers if w.ready and not w.busy)
+
+    @property
+    def busy(self) -> int:
+        """Tasks running now."""
+        return sum(1 for w in self._workers if w.busy)
+
+    def submit(self, key: Hashable, payload: Any, timeout: float | None | object = ...) -> bool:
+        """Hand a task to an idle worker; False when none is idle (the task was not taken).
+
+        ``timeout`` overrides the pool's deadline for this task (``None``: no deadline).
+        """
+        self.start()
+        for worker in self._workers:
+            if worker.ready and not worker.busy:
+                return self._dispatch(worker, key, payload, self.timeout if timeout is ... else timeout)
+        return False
+
+    def poll(self, timeout: float | None) -> list[Outcome]:
+        """Wait up to ``timeout`` seconds (None: until something happens) for tasks to end; their outcomes.
+
+        A worker past its task's deadline is killed and replaced here, so call this at least as often
+        as deadlines should be enforced. Workers becoming ready count as something happening.
+        """
+        self.start()
+        busy = [w for w in self._workers if w.busy]
+        deadlines = [w.deadline for w in busy if w.deadline is not None]
+        wait_for = timeout
+        if deadlines:
+            until_deadline = max(0.0, min(deadlines) - time.monotonic())
+            wait_for = until_deadline if wait_for is None else min(wait_for, until_deadline)
+        watched: list[Any] = []
+        for worker in self._workers:
+            watched.extend((worker.conn, worker.process.sentinel))
+        ready = set(wait(watched, timeout=wait_for))
+        outcomes: list[Outcome] = []
+        for worker in list(self._workers):
+            if worker.conn in ready:
+                outcome = self._receive(worker)
+            elif worker.process.sentinel in ready:
+                outcome = self._lost(worker)
+            elif worker.busy and worker.deadline is not None and time.monotonic() >= worker.deadline:
+                outcome = self._overran(worker)
+            else:
+                continue
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _dispatch(self, worker: _Worker, key: Hashable, payload: Any, timeout: float | None) -> bool:
         """Send a task; False when the worker had died while idle (it is replaced, the task kept)."""
         try:
             worker.conn.send(payload)
@@ -309,12 +346,13 @@ class WorkerPool:
             self._replace(worker, kill=True)
             return False
         worker.key, worker.busy = key, True
-        worker.deadline = time.monotonic() + self.timeout if self.timeout else None
+        worker.limit = timeout if timeout and timeout > 0 else None
+        worker.deadline = time.monotonic() + worker.limit if worker.limit else None
         return True
 
     def _finish(self, worker: _Worker) -> Hashable:
         key = worker.key
-        worker.key, worker.busy, worker.deadline = None, False, None
+        worker.key, worker.busy, worker.deadline, worker.limit = None, False, None, None
         worker.tasks_done += 1
         if self.max_tasks_per_worker and worker.tasks_done >= self.max_tasks_per_worker:
             self._retire(worker, kill=False)
@@ -358,9 +396,9 @@ class WorkerPool:
         return Outcome(key, CRASHED, message=crash_message(exitcode))
 
     def _overran(self, worker: _Worker) -> Outcome:
-        key = worker.key
+        key, limit = worker.key, worker.limit
         self._replace(worker, kill=True)
-        return Outcome(key, TIMEOUT, message=timeout_message(self.timeout or 0))
+        return Outcome(key, TIMEOUT, message=timeout_message(limit or 0))
 
     def _replace(self, worker: _Worker, kill: bool) -> None:
         self._retire(worker, kill=kill)

@@ -44,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--add", nargs="+", metavar="DIR_OR_FILE", default=(), help="启动时把这些报告（或目录中的报告、.zip）加入评分队列；已有的相同文件不会重复加入"
     )
+    parser.add_argument(
+        "--timeout", metavar="SECONDS", default=None, help="单份报告的评分时间上限（秒，默认 60；0 表示不限）；超时即终止该报告的评分并标为评分失败"
+    )
     parser.add_argument("--max-upload-mb", type=float, default=None, metavar="MB", help="单个报告的大小上限（默认 50 MB）")
     add_pack_options(parser)
     parser.set_defaults(func=run)
@@ -56,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--port 应在 1–65535 之间，实际为 {args.port}")
     if args.jobs is not None and args.jobs < 0:
         raise ConfigError(f"--jobs 应为非负整数，实际为 {args.jobs}")
+    from scorer.audit.limits import DEFAULT_TIMEOUT, parse_timeout
+
+    timeout = parse_timeout(args.timeout) if args.timeout is not None else DEFAULT_TIMEOUT
     loopback = is_loopback(args.host)
     token = args.token
     if not loopback and token is None:
@@ -89,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         token=token,
         loopback_only=loopback and token is None,
         jobs=jobs,
+        timeout=timeout or None,
         limits=limits,
         batch=BatchSettings(rules_dir=args.rules, pack_choice=args.pack or "auto"),
     )

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import scorer
 from scorer.audit.batch import BatchSettings
+from scorer.audit.limits import DEFAULT_TIMEOUT
 from scorer.errors import FzError
 from scorer.model import (
     LEVEL_LABELS,
@@ -81,6 +82,7 @@ class ServeConfig:
     token: str | None = None  # required for every request when set
     loopback_only: bool = True  # answer only loopback host names (no token: bound to loopback)
     jobs: int = 1  # scoring processes; 0 = a thread in the server process (tests)
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per report in a scoring process; None: no limit
     limits: UploadLimits = field(default_factory=UploadLimits)
     batch: BatchSettings = field(default_factory=BatchSettings)
 
@@ -263,7 +265,7 @@ class Workspace:
         self.config = config
         self.store = Store.open(config.data_dir, config.db_url)
         self.secret = self.store.secret()
-        self.scoring = ScoringService(self.store, config.batch, config.jobs)
+        self.scoring = ScoringService(self.store, config.batch, config.jobs, timeout=config.timeout)
         self.started: dict[str, int] = {}
         self._comparisons: dict[tuple, CompareResult] = {}
         self._lock = threading.Lock()

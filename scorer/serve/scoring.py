@@ -1,38 +1,37 @@
 """Scoring in the background: a pool of worker processes fed from the store's queue.
 
 The web process never scores: a dispatcher thread claims pending reports, hands them to the pool
-(each worker builds its ``Scorer`` once) and writes the results back. Pages therefore stay quick
-while a season's reports are scored. When the queue runs dry after new results, copy detection
-runs again (in the pool too), per report year.
+(``scorer.audit.workers.WorkerPool``, the one ``fzscore batch`` uses; each worker builds its
+``Scorer`` once) and writes the results back. Pages therefore stay quick while a season's reports
+are scored. Work a page needs from the pool (a year-over-year comparison) is queued to the same
+dispatcher and goes to the next idle worker ahead of the queue. When the queue runs dry after new
+results, copy detection runs again (in the pool too), per report year.
 
-Nothing is lost when the server stops mid-batch: a report is ``scoring`` in the store until its
-result is written, and ``release_unfinished`` puts such reports back in the queue at the next start.
-A worker that dies (a report that crashes a reader, memory exhausted) is replaced; its report is
-tried once more, then marked failed.
+Every report is scored within a deadline (``fzscore serve --timeout``, 60 s by default): a report
+that runs over is killed with its worker and marked failed with the reason; a fresh worker takes
+the next one. Nothing is lost when the server stops mid-batch: a report is ``scoring`` in the store
+until its result is written, and ``release_unfinished`` puts such reports back in the queue at the
+next start. A worker that dies (a report that crashes a reader, memory exhausted) is replaced; its
+report is tried once more, then marked failed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
-import multiprocessing
+import queue
 import threading
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Hashable, Iterator
 
 import scorer
 from scorer.audit.batch import (
+    TASKS_PER_WORKER,
     BatchSettings,
     build_scorer,
     document_paragraphs,
@@ -40,6 +39,9 @@ from scorer.audit.batch import (
 )
 from scorer.audit.compare import compare_scorecards
 from scorer.audit.copydetect import detect_copies
+from scorer.audit.limits import DEFAULT_TIMEOUT
+from scorer.audit.workers import CRASHED, OK, RAISED, TIMEOUT, WorkerPool
+from scorer.audit.workers import Outcome as WorkerOutcome
 from scorer.errors import FzError
 from scorer.model import CompareResult, CopyDetectConfig, CopyReport
 from scorer.serve.codec import encode
@@ -47,6 +49,7 @@ from scorer.serve.store import Claim, PairRecord, ScoredFields, Store
 
 log = logging.getLogger("fzscore.serve")
 MAX_ATTEMPTS = 2  # a report whose worker died this many times is marked failed
+POLL_SECONDS = 0.2  # how soon a waiting user's task (a comparison) reaches an idle worker
 _STATE: dict[str, Any] = {}
 
 
@@ -116,6 +119,12 @@ def compare_task(last_blob: bytes, this_blob: bytes) -> CompareResult:
         return compare_scorecards(last, this, force=True, **facts)
 
 
+def run_task(task: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
+    """The workers' one handler: ``(function, args)`` -> ``function(*args)``."""
+    function, args = task
+    return function(*args)
+
+
 def find_copies(groups: list[list[tuple[str, tuple[str, ...]]]], config: CopyDetectConfig) -> list[CopyReport]:
     """Copy detection, one run per group of reports (a report year)."""
     return [detect_copies(group, config) for group in groups]
@@ -124,6 +133,10 @@ def find_copies(groups: list[list[tuple[str, tuple[str, ...]]]], config: CopyDet
 # ---------------------------------------------------------------------------------------------
 # In the web process
 # ---------------------------------------------------------------------------------------------
+
+
+def serve_timeout_message(seconds: float | None) -> str:
+    return f"处理超时：超过 {seconds or 0:g} 秒仍未完成，已终止（可用 fzscore serve --timeout 调整上限）"
 
 
 def scored_with(settings: BatchSettings) -> str:
@@ -142,19 +155,84 @@ def scored_with(settings: BatchSettings) -> str:
     return f"fzscore {scorer.__version__}; {versions}; rules {digest.hexdigest()[:12]}"
 
 
-class ScoringService:
-    """The dispatcher thread and its worker pool (``jobs`` processes; 0 = one thread, for tests)."""
+class InlinePool:
+    """One thread in the server process with ``WorkerPool``'s dispatcher interface (``--jobs 0``, tests).
 
-    def __init__(self, store: Store, settings: BatchSettings, jobs: int, copy_config: CopyDetectConfig | None = None) -> None:
+    It has no deadline: a thread cannot be stopped. Real use runs a ``WorkerPool`` of processes.
+    """
+
+    def __init__(self, settings: BatchSettings) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, initializer=init_worker, initargs=(settings,))
+        self._running: tuple[Hashable, Future] | None = None
+
+    @property
+    def idle(self) -> int:
+        return 0 if self._running is not None else 1
+
+    @property
+    def busy(self) -> int:
+        return 1 - self.idle
+
+    def submit(self, key: Hashable, payload: Any, timeout: float | None | object = ...) -> bool:  # noqa: ARG002 - no deadline here
+        if self._running is not None:
+            return False
+        self._running = (key, self._executor.submit(run_task, payload))
+        return True
+
+    def poll(self, timeout: float | None) -> list[WorkerOutcome]:
+        if self._running is None:
+            return []
+        key, future = self._running
+        done, _ = wait([future], timeout=timeout)
+        if not done:
+            return []
+        self._running = None
+        try:
+            return [WorkerOutcome(key, OK, value=future.result())]
+        except Exception as exc:  # noqa: BLE001 - reported like a worker's exception
+            return [WorkerOutcome(key, RAISED, error=exc, message=f"内部错误：{type(exc).__name__}: {exc}")]
+
+    def close(self, kill: bool = False) -> None:  # noqa: ARG002 - a thread cannot be killed
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A request thread's task for the pool, and where its answer goes."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    answer: Future
+
+
+class ScoringService:
+    """The dispatcher thread and its worker pool (``jobs`` processes; 0 = one thread, for tests).
+
+    Every task runs within ``timeout`` seconds (``fzscore serve --timeout``): a report that takes
+    longer is killed with its worker, marked failed with the reason, and the worker replaced. Copy
+    detection, which reads the whole season, has no per-task deadline.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: BatchSettings,
+        jobs: int,
+        copy_config: CopyDetectConfig | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.jobs = jobs
+        self.timeout = timeout if timeout and timeout > 0 else None
         self.copy_config = copy_config or settings.copy_detection
         self.version = scored_with(settings)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pool: Executor | None = None
+        self._pool: WorkerPool | InlinePool | None = None
+        self._calls: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+        self._copies_failed: str | None = None  # the copy-detection version whose run failed (not retried)
         self.idle = threading.Event()  # set while nothing is queued or running (tests and the load check wait on it)
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -169,107 +247,153 @@ class ScoringService:
         return {"resumed": resumed, "outdated": outdated}
 
     def stop(self) -> None:
+        # Reports still being scored stay 'scoring' in the store and are queued again at the next start.
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        if self._pool is not None:
-            # Reports still being scored stay 'scoring' in the store and are queued again at the next start.
-            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wake(self) -> None:
         """New work is queued."""
         self.idle.clear()
         self._wake.set()
 
-    def call(self, function, *args, timeout: float = 300.0):  # noqa: ANN001, ANN201 - any pool task
-        """Run ``function(*args)`` in the pool (CPU work kept out of the web process) and wait for it."""
-        try:
-            return self._pool.submit(function, *args).result(timeout=timeout)
-        except BrokenProcessPool:
-            raise FzError("评分进程意外退出，请稍后重试") from None
+    def call(self, function: Callable[..., Any], *args: Any, timeout: float = 300.0) -> Any:
+        """Run ``function(*args)`` in the pool (CPU work kept out of the web process) and wait for it.
 
-    def _new_pool(self) -> Executor:
+        ``function`` must be a module-level function (it is sent to a worker process by name).
+        """
+        if self._stop.is_set() or self._thread is None or not self._thread.is_alive():
+            raise FzError("评分服务未运行，请稍后重试")
+        answer: Future = Future()
+        self._calls.put(_Call(function, args, answer))
+        self._wake.set()
+        try:
+            return answer.result(timeout=timeout)
+        except FutureTimeout:
+            answer.cancel()
+            raise FzError("评分进程繁忙，请稍后重试") from None
+
+    def _new_pool(self) -> WorkerPool | InlinePool:
         if self.jobs <= 0:
-            return ThreadPoolExecutor(max_workers=1, initializer=init_worker, initargs=(self.settings,))
+            return InlinePool(self.settings)
         # spawn, not fork: the web process runs threads (a forked lock may be held forever).
-        context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=init_worker, initargs=(self.settings,))
+        return WorkerPool(
+            run_task,
+            jobs=self.jobs,
+            timeout=self.timeout,
+            initializer=init_worker,
+            initargs=(self.settings,),
+            max_tasks_per_worker=TASKS_PER_WORKER,
+            start_method="spawn",
+        )
 
     # -- the loop ------------------------------------------------------------------------------
 
     def _run(self) -> None:
-        running: dict[Future, Claim] = {}
-        capacity = max(1, self.jobs) * 2  # keep every worker busy while results are written
-        while not self._stop.is_set():
-            try:
-                if len(running) < capacity:
-                    for claim in self.store.claim(capacity - len(running)):
-                        running[self._pool.submit(score_claim, claim)] = claim
-                if running:
-                    done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
-                    broken = False
-                    for future in done:
-                        claim = running.pop(future)
-                        broken |= self._collect(future, claim)
-                    if broken:
-                        self._replace_pool(running)
-                    continue
-                if self.store.copies_outdated() is not None:
-                    self._detect_copies()
-                    continue
-                self.idle.set()
-                self._wake.wait(timeout=2.0)
-                self._wake.clear()
-            except Exception:  # noqa: BLE001 - the dispatcher must survive a passing database error
-                log.exception("scoring dispatcher error")
-                self._stop.wait(1.0)
-
-    def _collect(self, future: Future, claim: Claim) -> bool:
-        """Write one result; True when the pool broke under it."""
+        running: dict[Hashable, Claim | _Call | str] = {}  # task key -> what it is for
+        serial = itertools.count()
         try:
-            outcome = future.result()
-        except BrokenProcessPool:
-            if claim.attempts >= MAX_ATTEMPTS:
-                self.store.fail(claim.report_id, "评分进程意外退出（该文件可能导致读取程序崩溃或内存耗尽）", self.version)
+            while not self._stop.is_set():
+                try:
+                    self._step(running, serial)
+                except Exception:  # noqa: BLE001 - the dispatcher must survive a passing database error
+                    log.exception("scoring dispatcher error")
+                    self._stop.wait(1.0)
+        finally:
+            if self._pool is not None:
+                self._pool.close(kill=True)
+            while not self._calls.empty():
+                self._calls.get().answer.set_exception(FzError("评分服务已停止"))
+
+    def _step(self, running: dict[Hashable, Claim | _Call | str], serial: Iterator[int]) -> None:
+        """Hand out work to idle workers (waiting users first, then the queue), then collect results."""
+        pool = self._pool
+        assert pool is not None
+        while pool.idle and not self._calls.empty():
+            call = self._calls.get()
+            if not call.answer.set_running_or_notify_cancel():
+                continue  # the caller gave up waiting
+            key = ("call", next(serial))
+            if pool.submit(key, (call.function, call.args)):
+                running[key] = call
             else:
-                self.store.requeue(claim.report_id)
-            return True
-        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-            self.store.fail(claim.report_id, f"内部错误：{type(exc).__name__}: {exc}", self.version)
-            return False
-        if outcome.fields is not None:
-            self.store.finish(claim.report_id, outcome.fields, self.version)
+                self._calls.put(call)  # the worker had died; a fresh one takes it
+                break
+        if pool.idle:
+            for claim in self.store.claim(pool.idle):
+                key = ("score", claim.report_id)
+                if pool.submit(key, (score_claim, (claim,))):
+                    running[key] = claim
+                else:
+                    self.store.requeue(claim.report_id)
+        if pool.idle and not any(isinstance(job, str) for job in running):
+            version = self.store.copies_outdated()
+            if version is not None and version != self._copies_failed and not any(isinstance(j, Claim) for j in running):
+                groups = self._copy_groups()
+                if pool.submit(("copies", version), (find_copies, (groups, self.copy_config)), timeout=None):
+                    running[("copies", version)] = version
+        if running or pool.busy or not pool.idle:
+            for outcome in pool.poll(POLL_SECONDS):
+                job = running.pop(outcome.key, None)
+                if isinstance(job, Claim):
+                    self._collect(outcome, job)
+                elif isinstance(job, _Call):
+                    self._answer(outcome, job)
+                elif isinstance(job, str):
+                    self._save_copies(outcome, job)
+            return
+        self.idle.set()
+        self._wake.wait(timeout=2.0)
+        self._wake.clear()
+
+    def _collect(self, outcome: WorkerOutcome, claim: Claim) -> None:
+        """Write one report's result (or why it has none)."""
+        if outcome.kind == OK:
+            result: Outcome = outcome.value
+            if result.fields is not None:
+                self.store.finish(claim.report_id, result.fields, self.version)
+            else:
+                self.store.fail(claim.report_id, result.error or "未知错误", self.version)
+        elif outcome.kind == CRASHED and claim.attempts < MAX_ATTEMPTS:
+            self.store.requeue(claim.report_id)  # perhaps the machine, not the file: once more
+        elif outcome.kind == CRASHED:
+            self.store.fail(claim.report_id, "评分进程意外退出（该文件可能导致读取程序崩溃或内存耗尽）", self.version)
+        elif outcome.kind == TIMEOUT:
+            log.warning("report %s: scoring overran %ss and was stopped", claim.report_id, self.timeout)
+            self.store.fail(claim.report_id, serve_timeout_message(self.timeout), self.version)
         else:
-            self.store.fail(claim.report_id, outcome.error or "未知错误", self.version)
-        return False
+            self.store.fail(claim.report_id, outcome.message or "未知错误", self.version)
 
-    def _replace_pool(self, running: dict[Future, Claim]) -> None:
-        for future, claim in list(running.items()):
-            running.pop(future)
-            self._collect(future, claim) if future.done() else self.store.requeue(claim.report_id)
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = self._new_pool()
+    @staticmethod
+    def _answer(outcome: WorkerOutcome, call: _Call) -> None:
+        if outcome.kind == OK:
+            call.answer.set_result(outcome.value)
+        elif outcome.kind == RAISED and isinstance(outcome.error, FzError):
+            call.answer.set_exception(outcome.error)
+        elif outcome.kind == TIMEOUT:
+            call.answer.set_exception(FzError("处理超时，已终止；请稍后重试"))
+        else:
+            call.answer.set_exception(FzError(outcome.message or "评分进程意外退出，请稍后重试"))
 
-    def _detect_copies(self) -> None:
+    def _copy_groups(self) -> list[list[tuple[str, tuple[str, ...]]]]:
+        """The stored paragraphs of every scored report, one group per report year."""
         from scorer.serve.codec import decode
 
-        version = self.store.copies_outdated()
-        if version is None:
-            return
         by_year: dict[int | None, list[tuple[str, tuple[str, ...]]]] = {}
         for report_id, year, blob in self.store.copy_inputs():
             by_year.setdefault(year, []).append((str(report_id), decode(blob, tuple[str, ...])))
-        groups = [group for _, group in sorted(by_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
-        try:
-            results = self._pool.submit(find_copies, groups, self.copy_config).result()
-        except BrokenProcessPool:
-            self._replace_pool({})
+        return [group for _, group in sorted(by_year.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
+
+    def _save_copies(self, outcome: WorkerOutcome, version: str) -> None:
+        if not outcome.ok:
+            # Not retried until the season changes (a run that crashed would crash again).
+            log.error("copy detection failed: %s", outcome.message)
+            self._copies_failed = version
             return
         closest: dict[int, tuple[int | None, float]] = {}
         pairs: list[PairRecord] = []
-        for copies in results:
+        for copies in outcome.value:
             for key, near in copies.closest:
                 closest[int(key)] = (int(near.other) if near.other is not None else None, near.similarity)
             for pair in copies.flagged:

@@ -186,3 +186,27 @@ def test_workers_that_cannot_start_stop_the_pool():
     with pytest.raises(InputError, match="规则包有误"):  # an initializer's error is raised as it is
         with WorkerPool(handler, jobs=1, initializer=_fail_at_start) as pool:
             list(pool.run([(0, 1)]))
+
+
+def test_submit_and_poll_for_a_caller_with_its_own_loop():
+    """What a server's dispatcher uses: hand tasks out when a worker is idle, collect, per-task deadlines."""
+    with WorkerPool(handler, jobs=2, timeout=0.5) as pool:
+        pool.start()
+        deadline = time.monotonic() + 60
+        while pool.idle < 2 and time.monotonic() < deadline:
+            pool.poll(0.2)  # workers report ready
+        assert pool.idle == 2 and pool.busy == 0
+        assert pool.submit("hang", ("sleep", 600))  # the pool's 0.5 s deadline
+        assert pool.submit("long", ("sleep", 1.5), timeout=None)  # this task has none
+        assert not pool.submit("third", 3) and pool.busy == 2  # no idle worker: not taken
+        outcomes = {}
+        while len(outcomes) < 2 and time.monotonic() < deadline:
+            outcomes.update((o.key, o) for o in pool.poll(0.2))
+        assert outcomes["hang"].kind == TIMEOUT and "超过 0.5 秒" in outcomes["hang"].message
+        assert outcomes["long"].kind == OK and outcomes["long"].value == "slept"
+        assert pool.replaced == 1
+        while pool.idle == 0 and time.monotonic() < deadline:
+            pool.poll(0.2)
+        assert pool.submit("third", 3, timeout=0.2)
+        (third,) = [o for _ in range(100) for o in pool.poll(0.2)][:1] or [None]
+        assert third is not None and third.key == "third" and third.value == 9

@@ -23,3 +23,13 @@ def test_add_queues_the_files_once(tmp_path):
             _add_files(store, [str(tmp_path / "nope.txt")], UploadLimits())
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("value", ["abc", "-5"])
+def test_a_bad_time_limit_is_refused_before_starting(capsys, tmp_path, value):
+    from scorer.cli import main
+
+    assert main(["serve", "--timeout", value, "--data", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "时间上限" in err and "Traceback" not in err
+    assert not (tmp_path / "d").exists()  # refused before anything was opened

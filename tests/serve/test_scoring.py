@@ -1,0 +1,53 @@
+"""The workspace's scoring processes: a report over the time limit is stopped, the season goes on."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from corpus_paths import EXAMPLES_DIR
+from serve.conftest import wait_idle
+
+from scorer.serve.scoring import serve_timeout_message
+
+
+def reports_when_settled(ws, count: int, timeout: float = 120.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        reports = ws.get("/api/reports").json()
+        if len(reports) == count and all(r["state"] in ("done", "failed") for r in reports):
+            return reports
+        time.sleep(0.1)
+    raise AssertionError(f"reports did not settle in {timeout}s: {reports}")
+
+
+def test_a_report_over_the_time_limit_is_stopped_and_the_next_is_taken(open_workspace, make_config, seeds):
+    # One real scoring process (as `fzscore serve` runs), a budget of 0.1 s: all five seeds in one
+    # file take several seconds to score, far over it (about 1 s warm on this 2-core machine).
+    ws = open_workspace(make_config(jobs=1, timeout=0.1))
+    season = "\n".join(path.read_text(encoding="utf-8") for path in seeds).encode("utf-8")
+    slow = ws.upload(("全部种子合订.txt", season))["files"][0]["report_id"]
+    (first,) = reports_when_settled(ws, 1)
+    assert first["id"] == slow and first["state"] == "failed"
+    assert first["error"] == serve_timeout_message(0.1) and "超时" in first["error"] and "--timeout" in first["error"]
+    # The killed worker was replaced: the next report is read (and refused for what it is, at once).
+    ws.upload(("损坏.docx", b"PK\x03\x04 a cut-off archive"))
+    reports = {r["name"]: r for r in reports_when_settled(ws, 2)}
+    broken = reports["损坏.docx"]
+    assert broken["state"] == "failed" and "超时" not in broken["error"] and "已损坏" in broken["error"]
+    status = wait_idle(ws)
+    assert status["failed"] == 2 and status["pending"] == 0 and status["scoring"] == 0
+
+
+def test_without_a_time_limit_the_long_report_is_scored_and_comparisons_run_in_the_pool(open_workspace, make_config, seeds):
+    ws = open_workspace(make_config(jobs=1, timeout=None))
+    ws.upload(("两份种子合订.txt", "\n".join(p.read_text(encoding="utf-8") for p in seeds[:2]).encode("utf-8")))
+    ids = [ws.upload((name, (EXAMPLES_DIR / name).read_bytes()))["files"][0]["report_id"] for name in ("qinghe_2023.txt", "qinghe_2024_weak.txt")]
+    reports = reports_when_settled(ws, 3)
+    assert {r["state"] for r in reports} == {"done"}
+    # The comparison is a user's task handed to the scoring process between reports.
+    compared = ws.get("/api/compare", params={"last": ids[0], "this": ids[1]})
+    assert compared.status_code == 200, compared.text
+    body = compared.json()
+    assert body["score_change"] == pytest.approx(body["this_score"] - body["last_score"], abs=0.06)
+    assert body["comparison"]["plan_follow_up"]["points"] > 0  # last year's plan, read in the worker
