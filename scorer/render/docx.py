@@ -20,6 +20,7 @@ is what a Chinese office forwards, annotates and prints:
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -48,6 +49,10 @@ HEADING_FONT = "宋体"
 BODY_FONT = "仿宋"
 LATIN_FONT = "Times New Roman"
 MONO_FONT = "Courier New"
+# Status marks (✔ ◐ ✘ ★ …) get a font that has them: with the Latin font a bold heading showed half a ◐
+# (LibreOffice substituted a face without it). Windows has Segoe UI Symbol; elsewhere fontconfig finds one.
+SYMBOL_FONT = "Segoe UI Symbol"
+_SYMBOLS = re.compile(r"([\u2190-\u21ff\u2500-\u27bf\u2b00-\u2bff]+)")
 # The English names Word falls back to when the Chinese name is not installed (w:altName).
 FONT_ALT_NAMES = {HEADING_FONT: "SimSun", BODY_FONT: "FangSong"}
 INK = RGBColor(0x1F, 0x23, 0x28)
@@ -196,7 +201,10 @@ class _Writer:
             self.doc.add_paragraph(subtitle, style="Subtitle")
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(text, level=level)
+        paragraph = self.doc.add_heading(level=level)
+        for part in _SYMBOLS.split(text):
+            if part:
+                self._marked(paragraph.add_run(part), part)
 
     def paragraph(self, *runs: str | tuple[str, str], style: str | None = None, muted: bool = False):
         """A paragraph of plain strings or (text, style) runs; style "strong", "code", "term", "substance"."""
@@ -207,18 +215,28 @@ class _Writer:
         return paragraph
 
     def _run(self, paragraph, text: str, kind: str, muted: bool = False):
-        run = paragraph.add_run(text)
-        if kind == "strong":
-            run.bold = True
-        elif kind == "code":
-            _set_run_fonts(run._r.get_or_add_rPr(), BODY_FONT, MONO_FONT)
-        elif kind == "term":
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        elif kind == "substance":
-            run.underline = True
-        if muted:
-            run.font.color.rgb = MUTED
+        """Add ``text`` as runs of one style (a status mark in it gets a run of its own); the last run."""
+        parts = [text] if kind == "code" else [part for part in _SYMBOLS.split(text) if part] or [text]
+        for part in parts:
+            run = paragraph.add_run(part)
+            self._marked(run, part)
+            if kind == "strong":
+                run.bold = True
+            elif kind == "code":
+                _set_run_fonts(run._r.get_or_add_rPr(), BODY_FONT, MONO_FONT)
+            elif kind == "term":
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            elif kind == "substance":
+                run.underline = True
+            if muted:
+                run.font.color.rgb = MUTED
         return run
+
+    @staticmethod
+    def _marked(run, text: str) -> None:
+        """Status marks in a font that has them."""
+        if _SYMBOLS.fullmatch(text):
+            _set_run_fonts(run._r.get_or_add_rPr(), SYMBOL_FONT, SYMBOL_FONT)
 
     def labelled(self, label: str, text: str) -> None:
         self.paragraph((f"{label}：", "strong"), text)

@@ -163,6 +163,21 @@ def test_a4_fonts_and_no_macros(weak_docx):
     assert not any(rel.is_external for rel in document.part.rels.values())  # no links out of the file
 
 
+def test_status_marks_have_a_font_that_has_them(weak_docx):
+    """With the Latin font a bold heading showed half a ◐ in LibreOffice; the marks get a symbol font."""
+    document = read(weak_docx)
+    marked = 0
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            if any(mark in run.text for mark in "✔◐✘★"):
+                assert set(run.text) <= set("✔◐✘★"), run.text  # the mark alone in its run
+                fonts = run._r.rPr.find(qn("w:rFonts"))
+                assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:eastAsia")) == render_docx.SYMBOL_FONT
+                marked += 1
+    gap_headings = [h for h in headings(document, 2) if "◐" in h or "✘" in h]
+    assert gap_headings and marked >= len(gap_headings)
+
+
 def test_deterministic_with_source_date_epoch(weak_card, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1740000000")
     first = render_docx.format_scorecard(weak_card)
