@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from scorer.document import build_document, raw_text_from_string
-from scorer.ingest import Limits, read_report
+from scorer.ingest import InputLimits, read_report
 from scorer.judge.match import Matcher
 from scorer.judge.scorecard import build_scorecard
 from scorer.model import Document, Scorecard, SentenceFacts
@@ -27,7 +27,7 @@ class Scorer:
         pack_choice: str = "auto",
         matching: Mapping[str, object] | None = None,
         waivers: Sequence[tuple[str, str]] = (),
-        limits: Limits | None = None,
+        limits: InputLimits | None = None,
     ) -> None:
         self.packs = load_packs(Path(rules_dir) if rules_dir else None)
         if matching:

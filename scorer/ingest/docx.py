@@ -9,7 +9,12 @@ import zlib
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, BlockBuilder, Extraction
-from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits, describe_bytes
+from scorer.ingest.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    InputTooLarge,
+    describe_bytes,
+)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -135,7 +140,7 @@ def _outline_to_level(value: str | None) -> int | None:
     return number + 1 if 0 <= number <= 5 else None  # 9 = body text
 
 
-def _check_zip(data: bytes, path: str, limits: Limits) -> None:
+def _check_zip(data: bytes, path: str, limits: InputLimits) -> None:
     """Tell a damaged archive, a non-Word archive and a zip bomb apart before python-docx sees them."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -155,13 +160,13 @@ def _check_zip(data: bytes, path: str, limits: Limits) -> None:
         raise InputError(f"文件 {path} 不是 Word 文档（.docx），而是{kind}；{SUPPORTED_FORMATS}")
     # python-docx unpacks every part into memory: a few KB of zeros can claim gigabytes.
     unpacked = sum(member.file_size for member in members)
-    if Limits.exceeded(unpacked, limits.max_unpacked_bytes):
+    if InputLimits.exceeded(unpacked, limits.max_unpacked_bytes):
         raise InputTooLarge(
             f"Word 文档 {path} 解压后过大（{describe_bytes(unpacked)}），超过 {describe_bytes(limits.max_unpacked_bytes)} 的上限"
             "（可能是“压缩炸弹”或已损坏的文件）"
         )
     for member in members:
-        if member.filename.endswith((".xml", ".rels")) and Limits.exceeded(member.file_size, limits.max_xml_bytes):
+        if member.filename.endswith((".xml", ".rels")) and InputLimits.exceeded(member.file_size, limits.max_xml_bytes):
             raise InputTooLarge(
                 f"Word 文档 {path} 中的 {member.filename} 解压后过大（{describe_bytes(member.file_size)}），"
                 f"超过 {describe_bytes(limits.max_xml_bytes)} 的上限（可能是“压缩炸弹”或已损坏的文件）"
@@ -184,7 +189,7 @@ def _damaged(path: str, exc: Exception) -> InputError:
     return InputError(f"文件 {path} 无法作为 Word 文档读取，文件可能已损坏（{type(exc).__name__}）")
 
 
-def read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+def read_docx(data: bytes, path: str, limits: InputLimits = DEFAULT_LIMITS) -> Extraction:
     """Read a .docx: body paragraphs and table rows in document order, with heading hints."""
     _check_zip(data, path, limits)
     import docx  # imported here: loading python-docx/lxml costs time that txt input need not pay
@@ -205,7 +210,7 @@ def read_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extrac
                         blocks.add(_row_text(row))
                 elif tag in _CONTAINERS:
                     walk(child)
-                if Limits.exceeded(blocks.length, limits.max_text_chars):
+                if InputLimits.exceeded(blocks.length, limits.max_text_chars):
                     return  # the reader refuses it as too long; no need to read the rest
 
         walk(body)

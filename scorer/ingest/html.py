@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import BlockBuilder, Extraction
-from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits, describe_bytes
+from scorer.ingest.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    InputTooLarge,
+    describe_bytes,
+)
 from scorer.ingest.text import check_not_binary, decode_bytes
 
 # Page chrome and non-content elements, removed before the body is chosen.
@@ -331,9 +336,9 @@ def _title_candidates(soup) -> list[str]:
     return [candidate for candidate in candidates if len(_CJK.findall(candidate)) >= 6 and _TITLE_WORDS.search(candidate)]
 
 
-def _check_size(data: bytes, path: str, limits: Limits) -> None:
+def _check_size(data: bytes, path: str, limits: InputLimits) -> None:
     """Refuse markup that would take the parser minutes: too many bytes or too many elements."""
-    if Limits.exceeded(len(data), limits.max_html_bytes):
+    if InputLimits.exceeded(len(data), limits.max_html_bytes):
         raise InputTooLarge(f"网页文件 {path} 过大（{describe_bytes(len(data))}），超过 {describe_bytes(limits.max_html_bytes)} 的上限")
     if limits.max_html_elements > 0:
         elements = sum(1 for _ in _START_TAG.finditer(data))
@@ -349,7 +354,7 @@ def _compact(text: str) -> str:
     return _COMPACT.sub("", unicodedata.normalize("NFKC", text))
 
 
-def read_html(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+def read_html(data: bytes, path: str, limits: InputLimits = DEFAULT_LIMITS) -> Extraction:
     """Read the article body of an HTML page; InputError when it has no body text."""
     from bs4 import BeautifulSoup
 

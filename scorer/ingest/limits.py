@@ -3,7 +3,7 @@
 The defaults sit far above any real report (the longest seen are ~40 pages and ~60,000
 characters) and low enough that the work they allow ends in seconds on a small machine: scoring
 costs about 10 µs per character, pdfplumber about 0.25 s per full page. Callers (``fzscore batch
---max-size``, a web form) pass their own ``Limits`` to ``read_report``; every refusal is an
+--max-size``, a web form) pass their own ``InputLimits`` to ``read_report``; every refusal is an
 ``InputError`` whose Chinese message names the limit that was hit.
 """
 
@@ -17,11 +17,11 @@ MIB = 1024 * 1024
 
 
 class InputTooLarge(InputError):
-    """The file is over one of the ``Limits`` (the message names the limit)."""
+    """The file is over one of the ``InputLimits`` (the message names the limit)."""
 
 
 @dataclass(frozen=True)
-class Limits:
+class InputLimits:
     """Upper bounds on one input file; 0 or a negative value switches a bound off."""
 
     max_file_bytes: int = 200 * MIB  # any file, checked before it is read
@@ -35,7 +35,7 @@ class Limits:
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"Limits.{name} must be an int, not {type(value).__name__}")
+                raise TypeError(f"InputLimits.{name} must be an int, not {type(value).__name__}")
 
     @staticmethod
     def exceeded(value: int, bound: int) -> bool:
@@ -43,7 +43,7 @@ class Limits:
         return bound > 0 and value > bound
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = InputLimits()
 
 
 def describe_bytes(size: int) -> str:

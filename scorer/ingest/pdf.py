@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import Extraction
-from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits
+from scorer.ingest.limits import DEFAULT_LIMITS, InputLimits, InputTooLarge
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "第 3 页", "第3页 共12页", "3/12", "Page 3".
 _PAGE_NUMBER = re.compile(
@@ -169,14 +169,14 @@ class _Reading:
     rest_broken_after: int | None = None  # the page tree broke after this many pages
 
 
-def _too_many_pages(path: str, count: int | None, limits: Limits) -> InputTooLarge:
+def _too_many_pages(path: str, count: int | None, limits: InputLimits) -> InputTooLarge:
     counted = f"有 {count:,} 页，" if count is not None else ""
     return InputTooLarge(
         f"PDF 文件 {path} {counted}超过 {limits.max_pdf_pages:,} 页的上限；一份年度报告通常只有几十页，请确认文件内容是否正确"
     )
 
 
-def _check_page_count(pdf, path: str, limits: Limits) -> None:
+def _check_page_count(pdf, path: str, limits: InputLimits) -> None:
     """Refuse before reading any page when the page tree's /Count is over the limit."""
     from pdfminer.pdftypes import resolve1
 
@@ -184,11 +184,11 @@ def _check_page_count(pdf, path: str, limits: Limits) -> None:
         count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
     except Exception:  # noqa: BLE001 - a damaged tree: the pages are counted as they are read
         return
-    if isinstance(count, int) and Limits.exceeded(count, limits.max_pdf_pages):
+    if isinstance(count, int) and InputLimits.exceeded(count, limits.max_pdf_pages):
         raise _too_many_pages(path, count, limits)
 
 
-def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
+def _read_pages(data: bytes, path: str, limits: InputLimits) -> _Reading:
     """Lines with their horizontal extent, per page; pages holding only images or unreadable.
 
     A damaged page is skipped (and named in a warning) rather than losing the whole report.
@@ -214,7 +214,7 @@ def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
                     raise
                 reading.rest_broken_after = len(reading.pages) + len(reading.broken)
                 break
-            if Limits.exceeded(number, limits.max_pdf_pages):
+            if InputLimits.exceeded(number, limits.max_pdf_pages):
                 raise _too_many_pages(path, None, limits)  # more pages than the page tree said
             try:
                 page = _page_lines(plumber_page)
@@ -227,7 +227,7 @@ def _read_pages(data: bytes, path: str, limits: Limits) -> _Reading:
                 reading.image_only.append(number)
             reading.pages.append(page)
             characters += sum(len(line.text) + 1 for line in page.lines)
-            if Limits.exceeded(characters, limits.max_text_chars):
+            if InputLimits.exceeded(characters, limits.max_text_chars):
                 break  # the reader refuses it as too long; no need to parse the other pages
     except InputError:
         raise
@@ -325,7 +325,7 @@ def _is_latin_wrap(text: str, following: str) -> bool:
     return latin > len(text) / 2
 
 
-def read_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+def read_pdf(data: bytes, path: str, limits: InputLimits = DEFAULT_LIMITS) -> Extraction:
     """Read the text layer of a PDF; InputError when it has none (scanned) or cannot be opened."""
     reading = _read_pages(data, path, limits)
     pages = reading.pages

@@ -11,7 +11,12 @@ from typing import Callable
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, Extraction
-from scorer.ingest.limits import DEFAULT_LIMITS, InputTooLarge, Limits, describe_bytes
+from scorer.ingest.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    InputTooLarge,
+    describe_bytes,
+)
 from scorer.ingest.normalize import line_of_span, normalize_pieces
 from scorer.ingest.quiet import library_output, summarise
 from scorer.ingest.script import to_simplified
@@ -77,7 +82,7 @@ def detect_format(data: bytes, suffix: str, path: str) -> str:
     return "txt"
 
 
-def _readers() -> dict[str, Callable[[bytes, str, Limits], Extraction]]:
+def _readers() -> dict[str, Callable[[bytes, str, InputLimits], Extraction]]:
     # Imported on first use so that `import scorer.ingest` stays cheap.
     from scorer.ingest.docx import read_docx
     from scorer.ingest.html import read_html
@@ -87,7 +92,7 @@ def _readers() -> dict[str, Callable[[bytes, str, Limits], Extraction]]:
     return {"txt": read_txt, "md": read_md, "docx": read_docx, "pdf": read_pdf, "html": read_html}
 
 
-def _read_bytes(path: str, limits: Limits) -> bytes:
+def _read_bytes(path: str, limits: InputLimits) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -98,7 +103,7 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         raise InputError(f"{path} 是一个目录，不是报告文件（批量处理目录请用 fzscore batch）")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path} 不是普通文件，无法作为报告读取")
-    if Limits.exceeded(info.st_size, limits.max_file_bytes):
+    if InputLimits.exceeded(info.st_size, limits.max_file_bytes):
         raise InputTooLarge(
             f"文件 {path} 过大（{describe_bytes(info.st_size)}），超过 {describe_bytes(limits.max_file_bytes)} 的上限"
         )
@@ -110,12 +115,12 @@ def _read_bytes(path: str, limits: Limits) -> bytes:
         raise InputError(f"没有权限读取文件：{path}") from None
     except OSError as exc:
         raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    if Limits.exceeded(len(data), limits.max_file_bytes):
+    if InputLimits.exceeded(len(data), limits.max_file_bytes):
         raise InputTooLarge(f"文件 {path} 过大，超过 {describe_bytes(limits.max_file_bytes)} 的上限")
     return data
 
 
-def _text_too_long(path: str, chars: int | None, limits: Limits) -> InputTooLarge:
+def _text_too_long(path: str, chars: int | None, limits: InputLimits) -> InputTooLarge:
     amount = f"（{chars:,} 字）" if chars is not None else ""
     return InputTooLarge(
         f"文件 {path} 的文字过长{amount}，超过 {limits.max_text_chars:,} 字的上限；"
@@ -123,19 +128,19 @@ def _text_too_long(path: str, chars: int | None, limits: Limits) -> InputTooLarg
     )
 
 
-def _extract(file_format: str, data: bytes, path: str, limits: Limits) -> Extraction:
+def _extract(file_format: str, data: bytes, path: str, limits: InputLimits) -> Extraction:
     """Run one format reader with library output captured; its summary joins the warnings."""
-    if file_format in ("txt", "md") and Limits.exceeded(len(data), _MAX_BYTES_PER_CHAR * limits.max_text_chars):
+    if file_format in ("txt", "md") and InputLimits.exceeded(len(data), _MAX_BYTES_PER_CHAR * limits.max_text_chars):
         raise _text_too_long(path, None, limits)  # more characters than the bound whatever the encoding
     with library_output() as messages:
         extraction = _readers()[file_format](data, path, limits)
-    if Limits.exceeded(len(extraction.original), limits.max_text_chars):
+    if InputLimits.exceeded(len(extraction.original), limits.max_text_chars):
         raise _text_too_long(path, len(extraction.original), limits)
     noise = summarise(messages, file_format)
     return replace(extraction, warnings=extraction.warnings + noise) if noise else extraction
 
 
-def read_report(path: str | os.PathLike[str], limits: Limits | None = None) -> RawText:
+def read_report(path: str | os.PathLike[str], limits: InputLimits | None = None) -> RawText:
     """Read a report file (.txt .md .docx .pdf .html) into normalised text with an offset map.
 
     Raises ``InputError`` (message in Chinese, naming the file) for missing, empty, unreadable,

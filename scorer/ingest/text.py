@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scorer.errors import InputError
 from scorer.ingest.extraction import SUPPORTED_FORMATS, Extraction, HeadingSpan
-from scorer.ingest.limits import DEFAULT_LIMITS, Limits
+from scorer.ingest.limits import DEFAULT_LIMITS, InputLimits
 
 # Checked in this order: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -352,7 +352,7 @@ def check_not_binary(text: str, path: str) -> None:
         raise _binary_error(path)
 
 
-def read_txt(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+def read_txt(data: bytes, path: str, limits: InputLimits = DEFAULT_LIMITS) -> Extraction:
     decoded = decode_bytes(data, path)
     check_not_binary(decoded.text, path)
     return Extraction(original=decoded.text, encoding=decoded.encoding, warnings=decoded.warnings)
@@ -468,7 +468,7 @@ def markdown_pieces(original: str) -> tuple[tuple[tuple[str, int], ...], tuple[H
     return tuple(pieces), tuple(headings)
 
 
-def read_md(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Extraction:
+def read_md(data: bytes, path: str, limits: InputLimits = DEFAULT_LIMITS) -> Extraction:
     decoded = decode_bytes(data, path)
     check_not_binary(decoded.text, path)
     pieces, headings = markdown_pieces(decoded.text)

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from corpus_paths import EXAMPLES_DIR
-from scorer.ingest.limits import DEFAULT_LIMITS, Limits
 from report_files import build_html, build_markdown, build_pdf
+
+from scorer.ingest.limits import DEFAULT_LIMITS, InputLimits
 
 KINDS = ("txt-utf8", "txt-gb18030", "md", "docx", "pdf", "html")
 SUFFIXES = {"txt-utf8": ".txt", "txt-gb18030": ".txt", "md": ".md", "docx": ".docx", "pdf": ".pdf", "html": ".html"}
@@ -209,12 +210,12 @@ def _pdf_replace(rng: random.Random, data: bytes, pattern: bytes, replacement: b
     return data[:spot] + replacement + data[spot + len(pattern) :]
 
 
-def scaled_limits(scale: float) -> Limits:
+def scaled_limits(scale: float) -> InputLimits:
     """``DEFAULT_LIMITS`` times ``scale`` (never below what the clean examples need)."""
     if scale == 1:
         return DEFAULT_LIMITS
     floors = {"max_pdf_pages": 12, "max_text_chars": 20_000, "max_html_elements": 2_000, "max_xml_bytes": 2 * MIB}
-    return Limits(
+    return InputLimits(
         **{
             name: max(floors.get(name, MIB), int(value * scale))
             for name, value in vars(DEFAULT_LIMITS).items()

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz.generate import time_bound
-from scorer.document import metadata as meta
 from scorer.document import build_document, raw_text_from_string
-from scorer.ingest import normalize, read_report, to_original_span
+from scorer.document import metadata as meta
 from scorer.document.segment import is_blank, line_spans, parse_heading, split_sentences
+from scorer.ingest import normalize, read_report, to_original_span
 
 # What reports are made of: numbering, dates, names of bodies, quotes and titles, punctuation.
 FRAGMENTS = [

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from report_files import build_docx as _build_docx
 from report_files import build_html as _build_html
 from report_files import build_pdf as _build_pdf

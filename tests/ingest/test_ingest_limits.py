@@ -1,4 +1,4 @@
-"""Size limits: every bound of ``Limits`` refuses with a Chinese message naming it; callers can change them."""
+"""Size limits: every bound of ``InputLimits`` refuses with a Chinese message naming it; callers can change them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from scorer.errors import ExitCode, InputError
-from scorer.ingest import DEFAULT_LIMITS, InputTooLarge, Limits, read_report
+from scorer.ingest import DEFAULT_LIMITS, InputLimits, InputTooLarge, read_report
 
 SEED = "003"
 
@@ -20,7 +20,7 @@ def seed_path(seed_by_prefix):
     return seed_by_prefix(SEED)
 
 
-def refused(path, limits: Limits, *fragments: str) -> str:
+def refused(path, limits: InputLimits, *fragments: str) -> str:
     with pytest.raises(InputTooLarge) as caught:
         read_report(path, limits)
     message = str(caught.value)
@@ -33,15 +33,15 @@ def refused(path, limits: Limits, *fragments: str) -> str:
 
 def test_limits_are_ints():
     with pytest.raises(TypeError):
-        Limits(max_pdf_pages="500")  # type: ignore[arg-type]
+        InputLimits(max_pdf_pages="500")  # type: ignore[arg-type]
     assert DEFAULT_LIMITS.max_text_chars > 100_000  # far above a real report
 
 
 def test_file_size(tmp_path, seed_path):
     path = tmp_path / "report.txt"
     path.write_bytes(seed_path.read_bytes())
-    refused(path, Limits(max_file_bytes=4096), "过大", "4 KB")
-    assert read_report(path, Limits(max_file_bytes=0)).text  # 0 switches a bound off
+    refused(path, InputLimits(max_file_bytes=4096), "过大", "4 KB")
+    assert read_report(path, InputLimits(max_file_bytes=0)).text  # 0 switches a bound off
 
 
 def test_text_length_after_decoding(tmp_path, seed_path):
@@ -49,22 +49,22 @@ def test_text_length_after_decoding(tmp_path, seed_path):
     path = tmp_path / "report.txt"
     path.write_bytes(seed_path.read_bytes())
     limit = len(text) - 100  # the bytes (3 per character) do not give it away: counted after decoding
-    refused(path, Limits(max_text_chars=limit), "文字过长", f"{len(text):,} 字", f"{limit:,} 字")
-    assert read_report(path, Limits(max_text_chars=len(text))).text
+    refused(path, InputLimits(max_text_chars=limit), "文字过长", f"{len(text):,} 字", f"{limit:,} 字")
+    assert read_report(path, InputLimits(max_text_chars=len(text))).text
 
 
 def test_text_length_before_decoding(tmp_path, seed_path):
     path = tmp_path / "report.txt"
     path.write_bytes(seed_path.read_bytes())
-    refused(path, Limits(max_text_chars=1000), "文字过长", "1,000 字")
+    refused(path, InputLimits(max_text_chars=1000), "文字过长", "1,000 字")
 
 
 def test_html_bytes_and_elements(tmp_path):
     page = "<html><body><div id='zoom'>" + "<p>青禾县全年办理行政复议案件79件。</p>" * 300 + "</div></body></html>"
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
-    refused(path, Limits(max_html_bytes=10_000), "网页文件", "过大")
-    refused(path, Limits(max_html_elements=200), "结构过于复杂", "303 个标签")
+    refused(path, InputLimits(max_html_bytes=10_000), "网页文件", "过大")
+    refused(path, InputLimits(max_html_elements=200), "结构过于复杂", "303 个标签")
     assert read_report(path).text.count("\n") == 299
 
 
@@ -88,14 +88,14 @@ def test_docx_zip_bomb(tmp_path):
     path = tmp_path / "bomb.docx"
     path.write_bytes(_docx(tmp_path, {"word/media/image1.png": b"\x00" * (3 * 1024 * 1024)}))
     assert path.stat().st_size < 100_000  # megabytes of zeros pack into kilobytes
-    refused(path, Limits(max_unpacked_bytes=2 * 1024 * 1024), "解压后过大", "压缩炸弹")
+    refused(path, InputLimits(max_unpacked_bytes=2 * 1024 * 1024), "解压后过大", "压缩炸弹")
     assert read_report(path).text  # within the default bound: read
 
 
 def test_docx_xml_part_bound(tmp_path):
     path = tmp_path / "big_xml.docx"
     path.write_bytes(_docx(tmp_path, {"word/custom.xml": b"<a>" + b" " * 1_000_000 + b"</a>"}))
-    refused(path, Limits(max_xml_bytes=500_000), "word/custom.xml", "解压后过大")
+    refused(path, InputLimits(max_xml_bytes=500_000), "word/custom.xml", "解压后过大")
 
 
 def test_docx_declaring_a_huge_member(tmp_path):
@@ -122,12 +122,12 @@ def test_pdf_pages(tmp_path, seed_path, build_pdf):
     data = path.read_bytes()
     pages = int(re.search(rb"/Count (\d+)", data).group(1))
     assert pages > 2
-    refused(path, Limits(max_pdf_pages=2), "PDF", f"有 {pages} 页", "2 页")
-    assert read_report(path, Limits(max_pdf_pages=50)).text
+    refused(path, InputLimits(max_pdf_pages=2), "PDF", f"有 {pages} 页", "2 页")
+    assert read_report(path, InputLimits(max_pdf_pages=50)).text
     # A page tree that understates its size is caught while the pages are read.
     liar = tmp_path / "liar.pdf"
     liar.write_bytes(re.sub(rb"/Count \d+", b"/Count 1", data))
-    message = refused(liar, Limits(max_pdf_pages=2), "PDF", "2 页")
+    message = refused(liar, InputLimits(max_pdf_pages=2), "PDF", "2 页")
     assert "有 " not in message
 
 
@@ -137,4 +137,4 @@ def test_scorer_passes_its_limits(tmp_path, seed_path):
     path = tmp_path / "report.txt"
     path.write_bytes(seed_path.read_bytes())
     with pytest.raises(InputTooLarge):
-        Scorer(limits=Limits(max_file_bytes=1024)).score_path(path)
+        Scorer(limits=InputLimits(max_file_bytes=1024)).score_path(path)
