@@ -59,8 +59,10 @@ def status_name(status: Status) -> str:
     return _STATUS_NAMES[status]
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
     """Text normalised exactly like the report text (scorer.ingest.normalize: NFKC, 全角 -> 半角)."""
+    # Cached: loading the packs asks for the same phrases and regex characters thousands of times.
     # Imported here: the ingest package pulls in its file readers, which `rules` commands never need.
     from scorer.ingest.normalize import normalize
 
