@@ -285,6 +285,30 @@ SORT_COLUMNS = {
 }
 
 
+def _conditions(flt: ReportFilter, ids: Sequence[int] | None) -> list[Any]:
+    """The WHERE terms of a report filter."""
+    conditions: list[Any] = []
+    if ids is not None:
+        conditions.append(reports.c.id.in_(list(ids)))
+    if flt.level:
+        conditions.append(reports.c.level == flt.level)
+    if flt.grade:
+        conditions.append(reports.c.grade == flt.grade)
+    if flt.year is not None:
+        conditions.append(reports.c.year == flt.year)
+    if flt.state:
+        conditions.append(reports.c.state == flt.state)
+    if flt.key_missing:
+        conditions.append(reports.c.key_missing > 0)
+    if flt.flagged:
+        conditions.append(reports.c.flagged.is_(True))
+    if flt.unreviewed:
+        conditions.append(reports.c.reviewed == 0)
+    if flt.query:
+        conditions.append(or_(*(column.contains(flt.query, autoescape=True) for column in (reports.c.name, reports.c.title, reports.c.jurisdiction))))
+    return conditions
+
+
 # ---------------------------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------------------------
@@ -579,36 +603,30 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(reports.c.scorecard).where(reports.c.id == report_id)).scalar()
 
-    def reports(self, flt: ReportFilter = ReportFilter(), ids: Sequence[int] | None = None) -> list[ReportRecord]:
+    def reports(
+        self, flt: ReportFilter = ReportFilter(), ids: Sequence[int] | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[ReportRecord]:
+        """The reports that pass ``flt`` (and are among ``ids``), in its order; ``limit``/``offset`` for one page."""
         query = select(*_RECORD_COLUMNS)
-        conditions = []
-        if ids is not None:
-            conditions.append(reports.c.id.in_(list(ids)))
-        if flt.level:
-            conditions.append(reports.c.level == flt.level)
-        if flt.grade:
-            conditions.append(reports.c.grade == flt.grade)
-        if flt.year is not None:
-            conditions.append(reports.c.year == flt.year)
-        if flt.state:
-            conditions.append(reports.c.state == flt.state)
-        if flt.key_missing:
-            conditions.append(reports.c.key_missing > 0)
-        if flt.flagged:
-            conditions.append(reports.c.flagged.is_(True))
-        if flt.unreviewed:
-            conditions.append(reports.c.reviewed == 0)
-        if flt.query:
-            conditions.append(
-                or_(*(column.contains(flt.query, autoescape=True) for column in (reports.c.name, reports.c.title, reports.c.jurisdiction)))
-            )
+        conditions = _conditions(flt, ids)
         if conditions:
             query = query.where(and_(*conditions))
         column = SORT_COLUMNS.get(flt.sort, reports.c.id)
         # Empty values last whichever the direction, then a stable tie-break.
         query = query.order_by(case((column.is_(None), 1), else_=0), column.desc() if flt.descending else column.asc(), reports.c.id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [_record(row) for row in conn.execute(query).mappings()]
+
+    def count_reports(self, flt: ReportFilter = ReportFilter()) -> int:
+        """How many reports pass ``flt``."""
+        query = select(func.count()).select_from(reports)
+        conditions = _conditions(flt, None)
+        if conditions:
+            query = query.where(and_(*conditions))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def years(self) -> list[int]:
         with self.engine.connect() as conn:

@@ -102,6 +102,40 @@ def test_dashboard_filters_and_sorts_without_javascript(season):
     assert names("level=nonsense&year=abc") == names("")  # bad filter values are ignored on pages
 
 
+def test_dashboard_pages_keep_filters_and_order(season, monkeypatch):
+    import scorer.serve.app as serve_app
+
+    monkeypatch.setattr(serve_app, "PAGE_SIZE", 3)
+    every = [r["name"] for r in season.get("/api/reports?sort=score&order=desc").json()]
+    assert len(every) > 6  # at least three pages
+
+    def page(query: str) -> BeautifulSoup:
+        response = season.get(f"/?{query}", headers={"Accept": "text/html"})
+        assert response.status_code == 200
+        return BeautifulSoup(response.text, "html.parser")
+
+    seen, query = [], "sort=score&order=desc"
+    for _ in range(10):  # follow 下一页 to the end
+        soup = page(query)
+        seen.extend(td.get_text() for td in soup.select("#reports tbody tr td .small"))
+        following = soup.select_one('.pager a[rel="next"]')
+        if following is None:
+            break
+        query = following["href"].removeprefix("/?")
+        assert "sort=score" in query and "order=desc" in query  # the order survives paging
+    assert seen == every
+    first = page("sort=score&order=desc")
+    assert first.select_one("#shown").get_text().startswith("显示第 1–3 份") and first.select_one('.pager [aria-current="page"]').get_text() == "1"
+    # Out of range and nonsense page numbers land on a real page.
+    assert page("page=999").select_one('.pager [aria-current="page"]').get_text() == str(-(-len(every) // 3))
+    assert page("page=abc").select_one('.pager [aria-current="page"]').get_text() == "1"
+    # A filter counts what it finds; one page needs no pager.
+    township = page("level=township")
+    assert township.select_one(".pager") is None and "共 2 份符合筛选条件" in township.select_one("#shown").get_text()
+    # The API pages the same list.
+    assert [r["name"] for r in season.get("/api/reports?sort=score&order=desc&limit=3&offset=3").json()] == every[3:6]
+
+
 def test_copies_are_found_within_a_year(season, seeds):
     pairs = season.get("/api/copies").json()
     pair = {season.ids[seeds[1].name], season.ids["资料/七营镇报告.txt"]}

@@ -164,6 +164,10 @@ def test_filters_and_sorting(store):
     assert by(sort="score", descending=True) == [made[2], made[1], made[0]]
     assert by(query="地1") == [made[1]]
     assert by(query="%") == []  # LIKE wildcards are literal
+    ordered = store.reports(ReportFilter(sort="score", descending=True), limit=2)
+    assert [r.id for r in ordered] == [made[2], made[1]]
+    assert [r.id for r in store.reports(ReportFilter(sort="score", descending=True), limit=2, offset=2)] == [made[0]]
+    assert store.count_reports() == 3 and store.count_reports(ReportFilter(level="county")) == 2
     assert store.years() == [2024, 2023]
     assert [(j, len(rs)) for j, _, rs in store.bodies()] == [("地0", 1), ("地1", 1), ("地2", 1)]
 
