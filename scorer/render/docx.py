@@ -455,7 +455,7 @@ def format_scorecard(
             for part in v.parts:
                 writer.paragraph(f"组成部分：{part.title}　{part.status.symbol} {part.status.word}", muted=True)
             for e in v.evidence:
-                meta_line = f"位置：{e.location} · 所在部分：{e.role} · 相似度：{e.similarity}"
+                meta_line = f"位置：{e.location} · 所在部分：{e.role}" + (f" · 相似度：{e.similarity}" if e.similarity else "")
                 if e.substance:
                     meta_line += " · 实质性要素：" + "、".join(e.substance)
                 writer.quote(_segments(e.segments), meta_line)

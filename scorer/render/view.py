@@ -219,7 +219,8 @@ def _evidence_view(evidence: Evidence, part_titles: dict[str, str]) -> EvidenceV
         segments=segments(evidence.text, evidence.terms, evidence.substance),
         location=evidence.section or "（正文，无小标题）",
         role=ROLE_WORD.get(evidence.role, str(evidence.role)),
-        similarity=f"{evidence.similarity:.2f}",
+        # A structure check's evidence (a heading, the closing) was not ranked by similarity: show none.
+        similarity=f"{evidence.similarity:.2f}" if evidence.score or evidence.similarity else "",
         substance=tuple(evidence.substance),
         part=part_titles.get(evidence.part, evidence.part) if evidence.part else None,
     )
