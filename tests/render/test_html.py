@@ -476,3 +476,23 @@ def test_untitled_report_is_named_by_its_file(card):
     assert text_of(header.find("h1")) == "qinghe_2023.txt"
     assert "没有可识别的标题" in text_of(header)
     assert "没有可识别的标题" not in text_of(soup_of(render(card)).find(id="summary"))
+
+
+def test_similarity_is_shown_only_for_evidence_ranked_by_it():
+    """A structure check's evidence (a part heading) was not ranked by similarity: no "相似度" line."""
+    from corpus_paths import EXAMPLES_DIR
+
+    from scorer.pipeline import Scorer
+
+    card = Scorer().score_path(EXAMPLES_DIR / "qinghe_2024_weak.txt")
+    soup = BeautifulSoup(render(card), "html.parser")
+    structure = [i for i in card.items if i.pack == "report-structure" and i.evidence]
+    content = [i for i in card.items if i.pack != "report-structure" and i.evidence]
+    assert structure and content
+    metas = {}
+    for item in structure + content:
+        block = soup.find("details", id=re.compile(rf"^item-\d+-{re.escape(item.pack)}-{re.escape(item.id)}$"))
+        assert block is not None, item.id
+        metas[item.id] = [p.get_text() for p in block.select(".quote-meta")]
+    assert all(metas[i.id] and not any("相似度" in m for m in metas[i.id]) for i in structure)
+    assert all(any("相似度" in m for m in metas[i.id]) for i in content)
