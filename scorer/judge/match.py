@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.judge.evidence import evidence_from_sentence, make_item_result
 from scorer.judge.sentence_model import SentenceModel, TfidfBlock, shipped_model
@@ -264,14 +263,14 @@ class Matcher:
         with_exemplars = [(key, plan) for key, plan in self._plans.items() if plan.exemplar_columns[1] > plan.exemplar_columns[0]]
         self._block_starts = np.asarray([plan.exemplar_columns[0] for _, plan in with_exemplars], dtype=np.intp)
         self._block_of = {key: block for block, (key, _) in enumerate(with_exemplars)}
-        self._vectorizer: TfidfVectorizer | None = None
-        self._exemplar_matrix = None
+        self.exemplars = tuple(exemplars)
+        self._exemplar_matrix: sparse.csr_matrix | None = None
         if exemplars:
-            # Analyzer = our tokenizer, so each sentence is tokenised once by jieba with the domain dictionary.
-            self._vectorizer = TfidfVectorizer(analyzer=self.tokenizer.tokens, sublinear_tf=True, norm="l2")
-            self._exemplar_matrix = self._vectorizer.fit_transform(exemplars).T.tocsr()
-            # The fitted vocabulary and IDF, applied the way the sentence model applies its own blocks.
-            self._tfidf = TfidfBlock(dict(self._vectorizer.vocabulary_), np.asarray(self._vectorizer.idf_, dtype=np.float64))
+            # TF-IDF over our tokenizer's words (jieba with the domain dictionary; sublinear tf, smoothed
+            # IDF, l2 norm: what TfidfVectorizer(analyzer=tokens, sublinear_tf=True) gives, a test checks).
+            tokens = [self.tokenizer.tokens(text) for text in exemplars]
+            self._tfidf = TfidfBlock.fit(tokens)
+            self._exemplar_matrix = self._tfidf.transform(tokens).T.tocsr()
 
     def vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """TF-IDF rows for ``texts`` with the fitted vocabulary and IDF.
@@ -309,7 +308,7 @@ class Matcher:
                         index_of.setdefault(phrase, []).append(index)
                 position = text.find(phrase, position + 1)
         token_counts: tuple[int, ...] = (0,) * len(sentences)
-        if self._vectorizer is not None and sentences:
+        if self._exemplar_matrix is not None and sentences:
             rows = self.vectorize([s.text for s in sentences])
             similarity = np.maximum.reduceat((rows @ self._exemplar_matrix).toarray(), self._block_starts, axis=1)
             token_counts = tuple(int(n) for n in rows.getnnz(axis=1))

@@ -153,6 +153,23 @@ class TfidfBlock:
     def width(self) -> int:
         return len(self.idf)
 
+    @classmethod
+    def fit(cls, docs: Iterable[Iterable[str]]) -> "TfidfBlock":
+        """Vocabulary and smoothed IDF of ``docs``, as ``TfidfVectorizer(analyzer=identity).fit`` makes them.
+
+        Columns are numbered in sorted token order, as scikit-learn numbers them, so the same
+        sums run in the same order. Here so that scoring never imports scikit-learn (~0.8 s of a cold start).
+        """
+        df: dict[str, int] = {}
+        documents = 0
+        for tokens in docs:
+            documents += 1
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        vocabulary = sorted(df)
+        idf = idf_from_df(np.asarray([df[t] for t in vocabulary], dtype=np.int64), documents)
+        return cls(MappingProxyType({t: i for i, t in enumerate(vocabulary)}), idf)
+
     def transform(self, docs: Iterable[Iterable[str]]) -> sparse.csr_matrix:
         """Rows like ``TfidfVectorizer(analyzer=identity, sublinear_tf=True).transform(docs)``."""
         vocabulary = self.vocabulary

@@ -106,9 +106,34 @@ def test_substance_markers(text, year, expected):
     assert substance_markers(text, year) == expected
 
 
-def test_fast_vectorize_equals_sklearn_transform(matcher, seeds):
+def test_tfidf_equals_sklearn_fit_and_transform(matcher, seeds):
+    """The matcher's own TF-IDF (no scikit-learn at run time) gives scikit-learn's numbers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    reference = TfidfVectorizer(analyzer=matcher.tokenizer.tokens, sublinear_tf=True, norm="l2")
+    exemplars = reference.fit_transform(matcher.exemplars)
+    assert len(matcher.exemplars) > 100
+    assert dict(matcher._tfidf.vocabulary) == reference.vocabulary_  # the same columns, in the same order
+    assert abs(matcher._tfidf.idf - reference.idf_).max() == 0.0
+    assert abs(matcher._exemplar_matrix.T.toarray() - exemplars.toarray()).max() < 1e-12
     texts = [line for line in seeds[1].read_text(encoding="utf-8").split("\n") if line.strip()][:60]
     ours = matcher.vectorize(texts).toarray()
-    reference = matcher._vectorizer.transform(texts).toarray()
-    assert ours.shape == reference.shape
-    assert abs(ours - reference).max() < 1e-9
+    theirs = reference.transform(texts).toarray()
+    assert ours.shape == theirs.shape
+    assert abs(ours - theirs).max() < 1e-12
+
+
+def test_scoring_does_not_import_scikit_learn(tmp_path):
+    """scikit-learn trains the sentence model; scoring must not pay its import (~0.8 s of a cold start)."""
+    import subprocess
+    import sys
+
+    from corpus_paths import EXAMPLES_DIR
+
+    code = (
+        "import sys; from scorer.cli import main; "
+        "code = main(['score', sys.argv[1], '--format', 'json', '--timeout', '0']); "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'sklearn'], 'sklearn imported'; sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLES_DIR / "qinghe_2024_weak.txt")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
