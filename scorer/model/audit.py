@@ -6,6 +6,7 @@ These are the result types both the audit runners (``scorer.audit``) and the ren
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -152,6 +153,26 @@ class BaselineComparison:
 # Batch (scorer.audit.batch)
 # ---------------------------------------------------------------------------------------------
 
+# 督察规定: the report on a year goes to the level above by 1 March of the next year (published by 1 April).
+SUBMISSION_DEADLINE = (3, 1)  # month, day of the year after the report year
+
+
+def days_late(year: int | None, date: str | None) -> int | None:
+    """Days the report's own date (成文日期, ISO) falls after 1 March of the year after ``year``.
+
+    0 when on time, None when the year or the date is unknown (or the date unreadable). The date
+    written on a report is the best sign of when it was submitted that the text itself carries.
+    """
+    if year is None or not date:
+        return None
+    try:
+        written = dt.date.fromisoformat(date)
+    except ValueError:
+        return None
+    month, day = SUBMISSION_DEADLINE
+    return max(0, (written - dt.date(year + 1, month, day)).days)
+
+
 @dataclass(frozen=True)
 class ReportRow:
     """One report of the batch, as the index and the summaries show it."""
@@ -182,6 +203,11 @@ class ReportRow:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def days_late(self) -> int | None:
+        """Days after the 3月1日 deadline the report is dated (0: on time; None: no year or date)."""
+        return days_late(self.year, self.date)
 
 
 @dataclass(frozen=True)

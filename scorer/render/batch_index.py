@@ -121,6 +121,7 @@ class IndexRow:
     grade: str
     key_missing: tuple[str, ...]
     date: str
+    late: str  # "逾期 N 天" when dated after the 3月1日 deadline, else ""
     closest_name: str | None
     closest_href: str | None
     similarity: str
@@ -235,6 +236,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
                 grade=row.grade or "",
                 key_missing=row.key_not_covered_titles,
                 date=row.date or "",
+                late=f"逾期 {row.days_late} 天" if row.days_late else "",
                 closest_name=name_of(row.closest) if row.closest else None,
                 closest_href=href_of(row.closest),
                 similarity=percent(row.closest_similarity) if row.closest else "—",
@@ -284,6 +286,8 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "total": len(batch.rows),
         "scored": batch.scored,
         "failed_count": batch.failed,
+        # A second pass over the rows (they may be read from disk): how many are dated after the deadline.
+        "late_count": sum(1 for row in batch.rows if row.ok and row.days_late),
         "paragraph_similarity": percent(config.paragraph_similarity),
         "flag_similarity": percent(config.flag_similarity),
         "min_paragraph_chars": config.min_paragraph_chars,

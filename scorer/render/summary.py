@@ -25,7 +25,7 @@ from scorer.render.review import STATUS_WORD, latest, review_dict, review_line
 if TYPE_CHECKING:  # pragma: no cover
     from scorer.model import BatchResult, ReportRow, YearPair
 
-SUMMARY_SCHEMA_VERSION = "1.0"
+SUMMARY_SCHEMA_VERSION = "1.1"  # 1.1: days_late
 LIST_SEPARATOR = "; "
 CSV_COLUMNS = (
     "file",
@@ -35,6 +35,7 @@ CSV_COLUMNS = (
     "level",
     "year",
     "date",
+    "days_late",
     "score",
     "grade",
     "packs",
@@ -104,6 +105,7 @@ def row_dict(row: "ReportRow", previous: "YearPair | None" = None) -> dict[str, 
         "level": row.level,
         "year": row.year,
         "date": row.date,
+        "days_late": row.days_late,
         "score": row.score,
         "grade": row.grade,
         "packs": list(row.packs),
@@ -234,6 +236,7 @@ def csv_row(row: "ReportRow", previous: "YearPair | None" = None) -> list[str]:
         "level": row.level,
         "year": row.year,
         "date": row.date,
+        "days_late": row.days_late,
         "score": row.score,
         "grade": row.grade,
         "packs": row.packs,

@@ -68,7 +68,7 @@ REVIEWER_COOKIE = "fz_reviewer"
 LEVEL_WORD = {level.value: label for level, label in LEVEL_LABELS.items()}
 GRADES = ("优秀", "良好", "合格", "不合格")
 STATE_WORD = {"pending": "排队中", "scoring": "评分中", "done": "已评分", "failed": "评分失败"}
-SORT_KEYS = ("uploaded", "name", "jurisdiction", "level", "year", "score", "grade", "key_missing", "similarity", "reviewed", "state")
+SORT_KEYS = ("uploaded", "name", "jurisdiction", "level", "year", "date", "score", "grade", "key_missing", "similarity", "reviewed", "state")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_ID = 2**31 - 1
 PAGE_SIZE = 100  # dashboard rows per page: a season of 1,000 reports in one table took ~0.8 s to serve
@@ -141,6 +141,7 @@ class ReportOut(BaseModel):
     level: str | None
     year: int | None
     date: str | None
+    days_late: int | None = Field(description="days the report's date falls after 1 March of the next year (督察规定); 0 on time; null unknown")
     score: float | None
     grade: str | None
     key_missing: int
@@ -530,6 +531,7 @@ def create_app(config: ServeConfig) -> FastAPI:
             ("jurisdiction", "主体"),
             ("level", "层级"),
             ("year", "年度"),
+            ("date", "成文日期"),
             ("score", "总分"),
             ("grade", "等级"),
             ("key_missing", "关键项缺失"),

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scorer.errors import ConfigError, FzError
 from scorer.model import Review, Status, reviews_by_item
+from scorer.model.audit import days_late
 from scorer.serve.schema import (
     copy_pairs,
     reports,
@@ -169,6 +170,11 @@ class ReportRecord:
         return self.score is not None
 
     @property
+    def days_late(self) -> int | None:
+        """Days after the 3月1日 deadline the report is dated (0: on time; None: unknown)."""
+        return days_late(self.year, self.date)
+
+    @property
     def display_name(self) -> str:
         if self.title:
             return self.title
@@ -276,6 +282,7 @@ SORT_COLUMNS = {
     "jurisdiction": reports.c.jurisdiction,
     "level": reports.c.level,
     "year": reports.c.year,
+    "date": reports.c.date,
     "score": reports.c.score,
     "grade": reports.c.grade,
     "key_missing": reports.c.key_missing,

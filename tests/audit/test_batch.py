@@ -181,3 +181,36 @@ def test_journal_keeps_intact_lines_only(tmp_path):
     again, offsets = Journal.start(tmp_path, {"format": 1}, entries[1:])
     again.close()
     assert [e.path for e in Journal.previous_entries(tmp_path)] == ["b\tb.bin"] and again.row_at(offsets[0]) == bad
+
+
+@pytest.mark.parametrize(
+    ("year", "date", "expected"),
+    [
+        (2024, "2025-03-01", 0),  # on the day
+        (2024, "2025-02-20", 0),
+        (2024, "2025-03-20", 19),
+        (2024, "2024-12-30", 0),
+        (2023, "2024-02-29", 0),  # leap day, before the deadline
+        (2024, None, None),
+        (None, "2025-03-20", None),
+        (2024, "2025-13-01", None),  # unreadable: unknown, not late
+    ],
+)
+def test_days_late_counts_from_the_first_of_march(year, date, expected):
+    from scorer.model.audit import days_late
+
+    assert days_late(year, date) == expected
+
+
+def test_late_reports_are_marked_in_every_batch_output():
+    on_time = ReportRow(**{**summarise(make_card([make_item("a", Status.COVERED)]), "a.txt", "a.html").__dict__, "year": 2024, "date": "2025-02-20"})
+    late = ReportRow(**{**on_time.__dict__, "path": "b.txt", "page": "b.html", "date": "2025-04-10"})
+    undated = ReportRow(**{**on_time.__dict__, "path": "c.txt", "page": "c.html", "date": None})
+    batch = _batch([on_time, late, undated])
+    data = json.loads(summary.to_json(batch))
+    assert [r["days_late"] for r in data["reports"]] == [0, 40, None]
+    rows = list(csv.DictReader(io.StringIO(summary.to_csv(batch))))
+    assert [r["days_late"] for r in rows] == ["0", "40", ""]
+    page = batch_index.format(batch)
+    assert page.count("逾期 40 天") == 1 and "逾期 0 天" not in page
+    assert re.search(r"<dt>逾期报送</dt><dd>1 份</dd>", page)

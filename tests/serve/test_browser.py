@@ -96,7 +96,9 @@ def test_upload_review_export_restart(browser, seeds, tmp_path):
         page.goto(f"{server.url}/?sort=score&order=desc")
         rows = page.locator("#reports tbody tr")
         assert rows.count() == len(seeds)
-        scores = [float(t) for t in page.locator("#reports tbody tr td:nth-child(5)").all_inner_texts()]
+        headers = [t.strip(" ▲▼") for t in page.locator("#reports thead th").all_inner_texts()]
+        column = headers.index("总分") + 1
+        scores = [float(t) for t in page.locator(f"#reports tbody tr td:nth-child({column})").all_inner_texts()]
         assert scores == sorted(scores, reverse=True) and len(scores) == len(seeds)
         page.screenshot(path=str(shots / "serve_dashboard.png"), full_page=True)
 

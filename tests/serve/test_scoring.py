@@ -51,3 +51,17 @@ def test_without_a_time_limit_the_long_report_is_scored_and_comparisons_run_in_t
     body = compared.json()
     assert body["score_change"] == pytest.approx(body["this_score"] - body["last_score"], abs=0.06)
     assert body["comparison"]["plan_follow_up"]["points"] > 0  # last year's plan, read in the worker
+
+
+def test_the_dashboard_marks_reports_dated_after_the_deadline(open_workspace):
+    from bs4 import BeautifulSoup
+
+    ws = open_workspace()
+    strong = (EXAMPLES_DIR / "qinghe_2024_strong.txt").read_text(encoding="utf-8")
+    assert "2025年2月20日" in strong  # the sample's own date, on time
+    ws.upload(("按时.txt", strong.encode("utf-8")), ("逾期.txt", strong.replace("2025年2月20日", "2025年4月10日").encode("utf-8")))
+    reports = {r["name"]: r for r in reports_when_settled(ws, 2)}
+    assert reports["按时.txt"]["days_late"] == 0 and reports["逾期.txt"]["days_late"] == 40
+    page = BeautifulSoup(ws.get("/?sort=date&order=desc", headers={"Accept": "text/html"}).text, "html.parser")
+    rows = page.select("#reports tbody tr")
+    assert "逾期 40 天" in rows[0].get_text() and "逾期" not in rows[1].get_text()
