@@ -365,6 +365,7 @@ def _filter_from(params: dict[str, str]) -> ReportFilter:
         key_missing=flag("key_missing"),
         flagged=flag("flagged"),
         unreviewed=flag("unreviewed"),
+        late=flag("late"),
         query=clean_text(params.get("q"), 100) or None,
         sort=sort if sort in SORT_KEYS else "uploaded",
         descending=params.get("order") == "desc",
@@ -386,6 +387,7 @@ def _filter_query(flt: ReportFilter, **changes: Any) -> str:
         "key_missing": "1" if flt.key_missing else "",
         "flagged": "1" if flt.flagged else "",
         "unreviewed": "1" if flt.unreviewed else "",
+        "late": "1" if flt.late else "",
         "sort": flt.sort,
         "order": "desc" if flt.descending else "asc",
     }
@@ -766,13 +768,16 @@ def create_app(config: ServeConfig) -> FastAPI:
         key_missing: bool = False,
         flagged: bool = False,
         unreviewed: bool = False,
+        late: bool = Query(False, description="only reports dated after 1 March of the next year (督察规定's deadline)"),
         q: str | None = Query(None, max_length=100),
         sort: Literal[SORT_KEYS] = "uploaded",  # type: ignore[valid-type]
         order: Literal["asc", "desc"] = "asc",
         limit: int | None = Query(None, ge=1, le=10_000, description="at most this many reports (one page); all when absent"),
         offset: int = Query(0, ge=0, le=MAX_ID, description="skip this many reports first (with limit)"),
     ) -> list[ReportOut]:
-        flt = ReportFilter(level, grade, year, state, key_missing, flagged, unreviewed, clean_text(q, 100) or None, sort, order == "desc")
+        flt = ReportFilter(
+            level, grade, year, state, key_missing, flagged, unreviewed, late, clean_text(q, 100) or None, sort, order == "desc"
+        )
         return [report_out(r) for r in store.reports(flt, limit=limit, offset=offset if limit is not None else 0)]
 
     @app.get("/api/reports/{report_id}", tags=["报告"], summary="一份报告：状态与评分结果（含人工复核）", response_model=ReportDetailOut, responses=ERRORS)

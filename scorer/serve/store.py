@@ -24,11 +24,14 @@ from typing import IO, Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import (
     Engine,
+    String,
     and_,
     case,
+    cast,
     create_engine,
     event,
     func,
+    literal,
     or_,
     select,
     update,
@@ -271,6 +274,7 @@ class ReportFilter:
     key_missing: bool = False
     flagged: bool = False
     unreviewed: bool = False
+    late: bool = False  # dated after 1 March of the next year (督察规定's deadline)
     query: str | None = None
     sort: str = "uploaded"
     descending: bool = False
@@ -311,6 +315,10 @@ def _conditions(flt: ReportFilter, ids: Sequence[int] | None) -> list[Any]:
         conditions.append(reports.c.flagged.is_(True))
     if flt.unreviewed:
         conditions.append(reports.c.reviewed == 0)
+    if flt.late:
+        # ISO dates compare as text: later than "<year+1>-03-01" (the same rule as model.audit.days_late).
+        deadline = cast(reports.c.year + 1, String) + literal("-03-01", String)
+        conditions.append(and_(reports.c.year.is_not(None), reports.c.date.is_not(None), reports.c.date > deadline))
     if flt.query:
         conditions.append(or_(*(column.contains(flt.query, autoescape=True) for column in (reports.c.name, reports.c.title, reports.c.jurisdiction))))
     return conditions

@@ -65,3 +65,6 @@ def test_the_dashboard_marks_reports_dated_after_the_deadline(open_workspace):
     page = BeautifulSoup(ws.get("/?sort=date&order=desc", headers={"Accept": "text/html"}).text, "html.parser")
     rows = page.select("#reports tbody tr")
     assert "逾期 40 天" in rows[0].get_text() and "逾期" not in rows[1].get_text()
+    assert [r["name"] for r in ws.get("/api/reports?late=true").json()] == ["逾期.txt"]
+    filtered = BeautifulSoup(ws.get("/?late=1", headers={"Accept": "text/html"}).text, "html.parser")
+    assert len(filtered.select("#reports tbody tr")) == 1 and filtered.select_one('input[name="late"]').has_attr("checked")

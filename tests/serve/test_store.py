@@ -170,6 +170,16 @@ def test_filters_and_sorting(store):
     assert store.count_reports() == 3 and store.count_reports(ReportFilter(level="county")) == 2
     assert store.years() == [2024, 2023]
     assert [(j, len(rs)) for j, _, rs in store.bodies()] == [("地0", 1), ("地1", 1), ("地2", 1)]
+    # Late: dated after 1 March of the year after the report year (the same rule as days_late).
+    assert by(late=True) == [made[1]]  # a 2023 report dated 2025-01-20; the 2024 ones are on time
+    late = store.add_file(upload, 9, "late.txt", "迟交".encode(), 1000).report_id
+    store.claim(1)
+    store.finish(late, fields(year=2023, date="2024-03-02"), "v1")
+    on_the_day = store.add_file(upload, 10, "day.txt", "当日".encode(), 1000).report_id
+    store.claim(1)
+    store.finish(on_the_day, fields(year=2023, date="2024-03-01"), "v1")
+    assert by(late=True) == [made[1], late]
+    assert {r.id: r.days_late for r in store.reports(ReportFilter(year=2023))} == {made[1]: 325, late: 1, on_the_day: 0}
 
 
 def test_copy_results_replace_the_previous_ones(store):
