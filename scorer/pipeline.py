@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from scorer.document import build_document, raw_text_from_string
 from scorer.ingest import InputLimits, read_report
-from scorer.judge.match import Matcher
+from scorer.judge.match import DocumentAnalysis, Matcher
 from scorer.judge.scorecard import build_scorecard
 from scorer.model import Document, Scorecard, SentenceFacts
 from scorer.rules import load_packs, select_packs
@@ -41,9 +41,13 @@ class Scorer:
         self.matcher = Matcher(list(self.packs.values()))
         self.limits = limits  # input size bounds for score_path; None: ingest's defaults
 
-    def score_document(self, document: Document) -> Scorecard:
+    def analyse(self, document: Document) -> DocumentAnalysis:
+        """The per-document work every content item shares (sentences, phrases, TF-IDF rows): pass it
+        to ``score_document`` and ``sentence_facts`` of the same document to do it once."""
+        return self.matcher.analyse(document)
+
+    def score_document(self, document: Document, analysis: DocumentAnalysis | None = None) -> Scorecard:
         packs, warnings = select_packs(self.packs, self.pack_choice, document.meta.year)
-        analysis = None
         items = []
         for pack in packs:
             if pack.kind != "structure" and analysis is None:
@@ -51,7 +55,9 @@ class Scorer:
             items.extend(self.matcher.score_pack(pack, document, analysis=analysis))
         return build_scorecard(document, packs, items, warnings=warnings, waivers=self.waivers)
 
-    def sentence_facts(self, document: Document, year: int | None = None) -> dict[tuple[int, int], SentenceFacts]:
+    def sentence_facts(
+        self, document: Document, year: int | None = None, analysis: DocumentAnalysis | None = None
+    ) -> dict[tuple[int, int], SentenceFacts]:
         """Per body sentence, keyed by (start, end): the content items it bears on and its concrete markers.
 
         Items are those of the packs chosen for ``year`` (default: the document's own year), so two
@@ -59,7 +65,7 @@ class Scorer:
         A sentence bears on an item when the matcher makes it a candidate for it (signals or similarity).
         """
         packs, _ = select_packs(self.packs, self.pack_choice, year if year is not None else document.meta.year)
-        analysis = self.matcher.analyse(document)
+        analysis = analysis or self.matcher.analyse(document)
         items: list[set[str]] = [set() for _ in analysis.sentences]
         for pack in packs:
             if pack.kind == "structure":

@@ -584,7 +584,10 @@ def compare_paths(
 
     last_doc, this_doc = load_document(last_path), load_document(this_path)
     check_pair(last_doc, this_doc, force)
-    last_card, this_card = scorer.score_document(last_doc), scorer.score_document(this_doc)
+    # Each document is analysed once (the jieba pass and TF-IDF rows), for its score and its facts.
+    last_analysis, this_analysis = scorer.analyse(last_doc), scorer.analyse(this_doc)
+    last_card = scorer.score_document(last_doc, analysis=last_analysis)
+    this_card = scorer.score_document(this_doc, analysis=this_analysis)
     # Last year's plan is read against this year's packs: the plan is about this year's work.
     year = this_doc.meta.year
     return compare_scorecards(
@@ -592,6 +595,6 @@ def compare_paths(
         this_card,
         config=config,
         force=force,
-        last_facts=scorer.sentence_facts(last_doc, year),
-        this_facts=scorer.sentence_facts(this_doc, year),
+        last_facts=scorer.sentence_facts(last_doc, year, analysis=last_analysis),
+        this_facts=scorer.sentence_facts(this_doc, year, analysis=this_analysis),
     )
