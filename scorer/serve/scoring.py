@@ -303,8 +303,13 @@ class ScoringService:
         finally:
             if self._pool is not None:
                 self._pool.close(kill=True)
+            # Nobody waits for an answer that will never come: queued and running calls fail now.
+            waiting = [job for job in running.values() if isinstance(job, _Call)]
             while not self._calls.empty():
-                self._calls.get().answer.set_exception(FzError("评分服务已停止"))
+                waiting.append(self._calls.get())
+            for call in waiting:
+                if not call.answer.done():
+                    call.answer.set_exception(FzError("评分服务已停止"))
 
     def _step(self, running: dict[Hashable, Claim | _Call | str], serial: Iterator[int]) -> None:
         """Hand out work to idle workers (waiting users first, then the queue), then collect results."""
@@ -312,14 +317,14 @@ class ScoringService:
         assert pool is not None
         while pool.idle and not self._calls.empty():
             call = self._calls.get()
-            if not call.answer.set_running_or_notify_cancel():
-                continue  # the caller gave up waiting
+            if call.answer.cancelled():
+                continue  # the caller gave up waiting before it started
             key = ("call", next(serial))
-            if pool.submit(key, (call.function, call.args)):
-                running[key] = call
-            else:
+            if not pool.submit(key, (call.function, call.args)):
                 self._calls.put(call)  # the worker had died; a fresh one takes it
                 break
+            running[key] = call
+            call.answer.set_running_or_notify_cancel()
         if pool.idle:
             for claim in self.store.claim(pool.idle):
                 key = ("score", claim.report_id)
@@ -367,6 +372,8 @@ class ScoringService:
 
     @staticmethod
     def _answer(outcome: WorkerOutcome, call: _Call) -> None:
+        if call.answer.done():
+            return  # cancelled by a caller that stopped waiting
         if outcome.kind == OK:
             call.answer.set_result(outcome.value)
         elif outcome.kind == RAISED and isinstance(outcome.error, FzError):

@@ -68,3 +68,41 @@ def test_the_dashboard_marks_reports_dated_after_the_deadline(open_workspace):
     assert [r["name"] for r in ws.get("/api/reports?late=true").json()] == ["逾期.txt"]
     filtered = BeautifulSoup(ws.get("/?late=1", headers={"Accept": "text/html"}).text, "html.parser")
     assert len(filtered.select("#reports tbody tr")) == 1 and filtered.select_one('input[name="late"]').has_attr("checked")
+
+
+def test_pool_calls_are_answered_and_never_left_waiting_at_stop(tmp_path):
+    """What a page asks of the pool comes back; at stop, a caller gets an error at once, not a hang."""
+    import operator
+    import threading
+
+    from scorer.audit.batch import BatchSettings
+    from scorer.errors import FzError
+    from scorer.serve.scoring import ScoringService
+    from scorer.serve.store import Store
+
+    store = Store.open(tmp_path / "data")
+    service = ScoringService(store, BatchSettings(), jobs=0)
+    try:
+        service.start()
+        assert service.call(operator.add, 2, 3) == 5
+        outcome: dict = {}
+
+        def slow_call() -> None:
+            started = time.monotonic()
+            try:
+                service.call(time.sleep, 5)
+            except FzError as exc:
+                outcome["error"] = str(exc)
+            outcome["seconds"] = time.monotonic() - started
+
+        caller = threading.Thread(target=slow_call)
+        caller.start()
+        time.sleep(0.5)  # the call is running in the pool
+        service.stop()
+        caller.join(timeout=10)
+        assert outcome.get("error") == "评分服务已停止" and outcome["seconds"] < 4
+        with pytest.raises(FzError, match="未运行"):
+            service.call(operator.add, 1, 1)
+    finally:
+        service.stop()
+        store.close()
