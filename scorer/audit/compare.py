@@ -28,7 +28,6 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from scorer.audit.copydetect import ngram_counts
 from scorer.document.roles import subsection_role
@@ -292,12 +291,25 @@ class TextSpace:
     def __init__(self, background: Sequence[str]) -> None:
         self._hashing = CopyDetectConfig()
         texts = [comparable(t) for t in background] or [""]
-        self._transformer = TfidfTransformer(sublinear_tf=True, norm=None).fit(ngram_counts(texts, self._hashing))
+        counts = ngram_counts(texts, self._hashing)
+        # Smoothed IDF in the counts' dtype, exactly as TfidfTransformer(sublinear_tf=True).fit computes
+        # it (a test compares): ln((1 + n) / (1 + df)) + 1. Done here so that no command needs
+        # scikit-learn at run time (its import is ~0.8 s).
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(counts.dtype)
+        df += 1.0
+        idf = np.full_like(df, fill_value=counts.shape[0] + 1)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        self._idf = idf
 
     def weights(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Unnormalised TF-IDF rows."""
-        counts = ngram_counts([comparable(t) for t in texts], self._hashing).astype(np.float64)
-        return sparse.csr_matrix(self._transformer.transform(counts))
+        """Unnormalised TF-IDF rows (sublinear tf: 1 + ln(count))."""
+        rows = ngram_counts([comparable(t) for t in texts], self._hashing).astype(np.float64)
+        np.log(rows.data, out=rows.data)
+        rows.data += 1.0
+        rows.data *= self._idf[rows.indices]
+        return rows
 
     def unit(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows (cosine = dot product)."""

@@ -400,3 +400,21 @@ def test_rendering_imports_no_judging_or_audit_code():
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_text_space_weights_equal_scikit_learn():
+    """The comparison's n-gram TF-IDF (no scikit-learn at run time) gives TfidfTransformer's numbers."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from scorer.audit.compare import TextSpace, comparable
+    from scorer.audit.copydetect import ngram_counts
+    from scorer.model import CopyDetectConfig
+
+    background = ["我县召开专题会议研究部署法治政府建设工作。", "全年办理行政复议案件12件，纠错3件。", "坚持依法行政。" * 3]
+    texts = background + ["全新的句子，和背景都不同。", "", "会议会议会议"]
+    space = TextSpace(background)
+    reference = TfidfTransformer(sublinear_tf=True, norm=None).fit(ngram_counts([comparable(t) for t in background], CopyDetectConfig()))
+    expected = reference.transform(ngram_counts([comparable(t) for t in texts], CopyDetectConfig()).astype("float64"))
+    ours = space.weights(texts)
+    assert ours.shape == expected.shape
+    assert abs(ours - expected).max() == 0.0
