@@ -57,8 +57,13 @@ class Outcome:
         return self.kind == OK
 
 
-def timeout_message(seconds: float) -> str:
-    return f"处理超时：超过 {seconds:g} 秒仍未完成，已终止（可用 --timeout 调整上限）"
+def timeout_message(seconds: float, option: str = "--timeout") -> str:
+    return f"处理超时：超过 {seconds:g} 秒仍未完成，已终止（可用 {option} 调整上限）"
+
+
+def raised_message(exc: BaseException) -> str:
+    """The Chinese reason for a task that raised: a user error's own message, else an internal error."""
+    return str(exc) if isinstance(exc, FzError) else f"内部错误：{type(exc).__name__}: {exc}"
 
 
 def crash_message(exitcode: int | None) -> str:
@@ -378,8 +383,7 @@ class WorkerPool:
         key = self._finish(worker)
         if kind == OK:
             return Outcome(key, OK, value=value)
-        message = str(value) if isinstance(value, FzError) else f"内部错误：{type(value).__name__}: {value}"
-        return Outcome(key, RAISED, error=value, message=message)
+        return Outcome(key, RAISED, error=value, message=raised_message(value))
 
     def _lost(self, worker: _Worker) -> Outcome | None:
         worker.process.join(timeout=1)

@@ -40,7 +40,15 @@ from scorer.audit.batch import (
 from scorer.audit.compare import compare_scorecards
 from scorer.audit.copydetect import detect_copies
 from scorer.audit.limits import DEFAULT_TIMEOUT
-from scorer.audit.workers import CRASHED, OK, RAISED, TIMEOUT, WorkerPool
+from scorer.audit.workers import (
+    CRASHED,
+    OK,
+    RAISED,
+    TIMEOUT,
+    WorkerPool,
+    raised_message,
+    timeout_message,
+)
 from scorer.audit.workers import Outcome as WorkerOutcome
 from scorer.errors import FzError
 from scorer.model import CompareResult, CopyDetectConfig, CopyReport
@@ -97,10 +105,8 @@ def score_claim(claim: Claim) -> Outcome:
             paragraphs=encode(document_paragraphs(card.document)),
         )
         return Outcome(claim.report_id, fields)
-    except FzError as exc:
-        return Outcome(claim.report_id, None, str(exc).replace(claim.path, claim.name))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the season
-        return Outcome(claim.report_id, None, f"内部错误：{type(exc).__name__}: {exc}".replace(claim.path, claim.name))
+        return Outcome(claim.report_id, None, raised_message(exc).replace(claim.path, claim.name))
 
 
 def compare_task(last_blob: bytes, this_blob: bytes) -> CompareResult:
@@ -133,10 +139,6 @@ def find_copies(groups: list[list[tuple[str, tuple[str, ...]]]], config: CopyDet
 # ---------------------------------------------------------------------------------------------
 # In the web process
 # ---------------------------------------------------------------------------------------------
-
-
-def serve_timeout_message(seconds: float | None) -> str:
-    return f"处理超时：超过 {seconds or 0:g} 秒仍未完成，已终止（可用 fzscore serve --timeout 调整上限）"
 
 
 def scored_with(settings: BatchSettings) -> str:
@@ -190,7 +192,7 @@ class InlinePool:
         try:
             return [WorkerOutcome(key, OK, value=future.result())]
         except Exception as exc:  # noqa: BLE001 - reported like a worker's exception
-            return [WorkerOutcome(key, RAISED, error=exc, message=f"内部错误：{type(exc).__name__}: {exc}")]
+            return [WorkerOutcome(key, RAISED, error=exc, message=raised_message(exc))]
 
     def close(self, kill: bool = False) -> None:  # noqa: ARG002 - a thread cannot be killed
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -366,7 +368,7 @@ class ScoringService:
             self.store.fail(claim.report_id, "评分进程意外退出（该文件可能导致读取程序崩溃或内存耗尽）", self.version)
         elif outcome.kind == TIMEOUT:
             log.warning("report %s: scoring overran %ss and was stopped", claim.report_id, self.timeout)
-            self.store.fail(claim.report_id, serve_timeout_message(self.timeout), self.version)
+            self.store.fail(claim.report_id, timeout_message(self.timeout or 0, option="fzscore serve --timeout"), self.version)
         else:
             self.store.fail(claim.report_id, outcome.message or "未知错误", self.version)
 

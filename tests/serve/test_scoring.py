@@ -8,7 +8,7 @@ import pytest
 from corpus_paths import EXAMPLES_DIR
 from serve.conftest import wait_idle
 
-from scorer.serve.scoring import serve_timeout_message
+from scorer.audit.workers import timeout_message
 
 
 def reports_when_settled(ws, count: int, timeout: float = 120.0) -> list[dict]:
@@ -29,7 +29,7 @@ def test_a_report_over_the_time_limit_is_stopped_and_the_next_is_taken(open_work
     slow = ws.upload(("全部种子合订.txt", season))["files"][0]["report_id"]
     (first,) = reports_when_settled(ws, 1)
     assert first["id"] == slow and first["state"] == "failed"
-    assert first["error"] == serve_timeout_message(0.1) and "超时" in first["error"] and "--timeout" in first["error"]
+    assert first["error"] == timeout_message(0.1, option="fzscore serve --timeout") and "超时" in first["error"] and "--timeout" in first["error"]
     # The killed worker was replaced: the next report is read (and refused for what it is, at once).
     ws.upload(("损坏.docx", b"PK\x03\x04 a cut-off archive"))
     reports = {r["name"]: r for r in reports_when_settled(ws, 2)}
