@@ -141,14 +141,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.INTERRUPTED
 
-    late = 0
     for row in result.rows:
         if not row.ok:
             sys.stderr.write(f"失败：{row.path}：{row.error}\n")
-        elif row.days_late:
-            late += 1
-    if late:
-        sys.stderr.write(f"逾期报送：{late} 份（成文日期晚于次年 3 月 1 日，详见 index.html）\n")
+    if result.late:
+        sys.stderr.write(f"逾期报送：{result.late} 份（成文日期晚于次年 3 月 1 日，详见 index.html）\n")
     if result.copies.flagged:
         sys.stderr.write(f"疑似雷同：{len(result.copies.flagged)} 对（详见 index.html）\n")
     for pair in result.years.pairs:

@@ -225,6 +225,11 @@ class BatchResult:
     def scored(self) -> int:
         return sum(1 for row in self.rows if row.ok)
 
+    @functools.cached_property
+    def late(self) -> int:
+        """Scored reports dated after the 3月1日 deadline (``ReportRow.days_late`` > 0)."""
+        return sum(1 for row in self.rows if row.ok and row.days_late)
+
     @property
     def failed(self) -> int:
         return len(self.rows) - self.scored

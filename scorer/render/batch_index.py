@@ -286,8 +286,7 @@ def build_context(batch: "BatchResult") -> dict[str, object]:
         "total": len(batch.rows),
         "scored": batch.scored,
         "failed_count": batch.failed,
-        # A second pass over the rows (they may be read from disk): how many are dated after the deadline.
-        "late_count": sum(1 for row in batch.rows if row.ok and row.days_late),
+        "late_count": batch.late,
         "paragraph_similarity": percent(config.paragraph_similarity),
         "flag_similarity": percent(config.flag_similarity),
         "min_paragraph_chars": config.min_paragraph_chars,

@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scorer.errors import ConfigError, FzError
 from scorer.model import Review, Status, reviews_by_item
-from scorer.model.audit import days_late
+from scorer.model.audit import SUBMISSION_DEADLINE, days_late
 from scorer.serve.schema import (
     copy_pairs,
     reports,
@@ -316,8 +316,9 @@ def _conditions(flt: ReportFilter, ids: Sequence[int] | None) -> list[Any]:
     if flt.unreviewed:
         conditions.append(reports.c.reviewed == 0)
     if flt.late:
-        # ISO dates compare as text: later than "<year+1>-03-01" (the same rule as model.audit.days_late).
-        deadline = cast(reports.c.year + 1, String) + literal("-03-01", String)
+        # ISO dates compare as text: later than "<year+1>-MM-DD", the deadline model.audit.days_late counts from.
+        month, day = SUBMISSION_DEADLINE
+        deadline = cast(reports.c.year + 1, String) + literal(f"-{month:02d}-{day:02d}", String)
         conditions.append(and_(reports.c.year.is_not(None), reports.c.date.is_not(None), reports.c.date > deadline))
     if flt.query:
         conditions.append(or_(*(column.contains(flt.query, autoescape=True) for column in (reports.c.name, reports.c.title, reports.c.jurisdiction))))

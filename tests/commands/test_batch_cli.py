@@ -519,3 +519,20 @@ def test_readme_exit_code_table_is_true():
     table = readme.split("### 退出码", 1)[1].split("\n\n", 2)[1]
     codes = {int(line.split("|")[1]) for line in table.splitlines() if re.match(r"\| \d+ \|", line)}
     assert codes == {int(code) for code in ExitCode}
+
+
+def test_late_reports_are_counted_at_the_end(tmp_path, capsys):
+    """The closing summary counts reports dated after 1 March of the next year (督察规定)."""
+    from corpus_paths import EXAMPLES_DIR
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    strong = (EXAMPLES_DIR / "qinghe_2024_strong.txt").read_text(encoding="utf-8")
+    assert "2025年2月20日" in strong
+    (folder / "按时.txt").write_text(strong, encoding="utf-8")
+    (folder / "逾期.txt").write_text(strong.replace("2025年2月20日", "2025年4月10日"), encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert code == 0
+    assert "逾期报送：1 份" in err
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>逾期报送</dt><dd>1 份</dd>" in index and "逾期 40 天" in index
