@@ -201,10 +201,7 @@ class _Writer:
             self.doc.add_paragraph(subtitle, style="Subtitle")
 
     def heading(self, text: str, level: int) -> None:
-        paragraph = self.doc.add_heading(level=level)
-        for part in _SYMBOLS.split(text):
-            if part:
-                self._marked(paragraph.add_run(part), part)
+        self._run(self.doc.add_heading(level=level), text, "")
 
     def paragraph(self, *runs: str | tuple[str, str], style: str | None = None, muted: bool = False):
         """A paragraph of plain strings or (text, style) runs; style "strong", "code", "term", "substance"."""
@@ -219,7 +216,8 @@ class _Writer:
         parts = [text] if kind == "code" else [part for part in _SYMBOLS.split(text) if part] or [text]
         for part in parts:
             run = paragraph.add_run(part)
-            self._marked(run, part)
+            if _SYMBOLS.fullmatch(part):  # a status mark, in a font that has it
+                _set_run_fonts(run._r.get_or_add_rPr(), SYMBOL_FONT, SYMBOL_FONT)
             if kind == "strong":
                 run.bold = True
             elif kind == "code":
@@ -231,12 +229,6 @@ class _Writer:
             if muted:
                 run.font.color.rgb = MUTED
         return run
-
-    @staticmethod
-    def _marked(run, text: str) -> None:
-        """Status marks in a font that has them."""
-        if _SYMBOLS.fullmatch(text):
-            _set_run_fonts(run._r.get_or_add_rPr(), SYMBOL_FONT, SYMBOL_FONT)
 
     def labelled(self, label: str, text: str) -> None:
         self.paragraph((f"{label}：", "strong"), text)
