@@ -263,7 +263,6 @@ class Matcher:
         with_exemplars = [(key, plan) for key, plan in self._plans.items() if plan.exemplar_columns[1] > plan.exemplar_columns[0]]
         self._block_starts = np.asarray([plan.exemplar_columns[0] for _, plan in with_exemplars], dtype=np.intp)
         self._block_of = {key: block for block, (key, _) in enumerate(with_exemplars)}
-        self.exemplars = tuple(exemplars)
         self._exemplar_matrix: sparse.csr_matrix | None = None
         if exemplars:
             # TF-IDF over our tokenizer's words (jieba with the domain dictionary; sublinear tf, smoothed

@@ -111,14 +111,15 @@ def test_tfidf_equals_sklearn_fit_and_transform(matcher, seeds):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     reference = TfidfVectorizer(analyzer=matcher.tokenizer.tokens, sublinear_tf=True, norm="l2")
-    exemplars = reference.fit_transform(matcher.exemplars)
-    assert len(matcher.exemplars) > 100
+    texts = [text for pack in matcher.packs for item in pack.items for text in item.exemplars or ()]  # the matcher's order
+    assert len(texts) > 100
+    exemplars = reference.fit_transform(texts)
     assert dict(matcher._tfidf.vocabulary) == reference.vocabulary_  # the same columns, in the same order
     assert abs(matcher._tfidf.idf - reference.idf_).max() == 0.0
     assert abs(matcher._exemplar_matrix.T.toarray() - exemplars.toarray()).max() < 1e-12
-    texts = [line for line in seeds[1].read_text(encoding="utf-8").split("\n") if line.strip()][:60]
-    ours = matcher.vectorize(texts).toarray()
-    theirs = reference.transform(texts).toarray()
+    sentences = [line for line in seeds[1].read_text(encoding="utf-8").split("\n") if line.strip()][:60]
+    ours = matcher.vectorize(sentences).toarray()
+    theirs = reference.transform(sentences).toarray()
     assert ours.shape == theirs.shape
     assert abs(ours - theirs).max() < 1e-12
 
