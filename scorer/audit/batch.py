@@ -47,7 +47,7 @@ from scorer.audit.copydetect import (
 )
 from scorer.audit.journal import Entry, Journal, JournalRows
 from scorer.audit.limits import Limits, oversize_message
-from scorer.audit.workers import OK, WorkerPool
+from scorer.audit.workers import OK, WorkerPool, raised_message
 from scorer.audit.years import plan_pairs
 from scorer.errors import FzError
 from scorer.model import (
@@ -258,7 +258,8 @@ def file_sha256(path: str | Path) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _tree_digest(digest: "hashlib._Hash", folder: Path) -> None:
+def tree_digest(digest: "hashlib._Hash", folder: Path) -> None:
+    """Feed every file under ``folder`` (name and bytes; caches and hidden files left out) to ``digest``."""
     for path in sorted(folder.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
             digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
@@ -272,10 +273,10 @@ def batch_fingerprint(settings: BatchSettings) -> str:
 
     digest = hashlib.sha256()
     digest.update(f"fzscore {scorer.__version__}\0".encode())
-    _tree_digest(digest, Path(scorer.__file__).resolve().parent)
+    tree_digest(digest, Path(scorer.__file__).resolve().parent)
     rules = Path(settings.rules_dir) if settings.rules_dir else builtin_rules_dir()
     if rules.is_dir():
-        _tree_digest(digest, rules)
+        tree_digest(digest, rules)
     digest.update(
         json.dumps(
             {
@@ -385,10 +386,8 @@ def score_task(task: Task) -> TaskResult:
             sketch=sketch.to_bytes(),
             sketch_rows=len(sketch),
         )
-    except FzError as exc:
-        error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
-        error = f"内部错误：{type(exc).__name__}: {exc}"
+        error = raised_message(exc)
     return TaskResult(task.index, ReportRow(path=task.path, page=None, error=error), input_sha256=file_sha256(task.path))
 
 
@@ -465,10 +464,8 @@ def compare_task(task: CompareTask) -> YearPair:
         page = compare_page.format_html(result, generated_at=task.generated_at).encode("utf-8")
         write_bytes(Path(task.out_dir) / task.pair.page, page)
         return task.pair.with_result(result)
-    except FzError as exc:
-        return replace(task.pair, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken pair must not stop the batch
-        return replace(task.pair, error=f"内部错误：{type(exc).__name__}: {exc}")
+        return replace(task.pair, error=raised_message(exc))
 
 
 def compare_years(

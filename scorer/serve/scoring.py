@@ -36,6 +36,7 @@ from scorer.audit.batch import (
     build_scorer,
     document_paragraphs,
     summarise,
+    tree_digest,
 )
 from scorer.audit.compare import compare_scorecards
 from scorer.audit.copydetect import detect_copies
@@ -142,15 +143,13 @@ def find_copies(groups: list[list[tuple[str, tuple[str, ...]]]], config: CopyDet
 
 
 def scored_with(settings: BatchSettings) -> str:
-    """What a result depends on: tool version, pack versions and the rule files' content."""
+    """What a result depends on: tool version, pack versions and the rules folder's content (the
+    packs and the sentence model shipped beside them)."""
     from scorer.rules import builtin_rules_dir, load_packs
 
     packs = load_packs(settings.rules_dir)
-    folder = settings.rules_dir or builtin_rules_dir()
     digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*.yaml")):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
-        digest.update(path.read_bytes())
+    tree_digest(digest, Path(settings.rules_dir or builtin_rules_dir()))
     digest.update(json.dumps(dict(settings.matching or {}), sort_keys=True).encode("utf-8"))
     digest.update(json.dumps([settings.pack_choice, list(settings.waivers)]).encode("utf-8"))
     versions = ",".join(f"{pack_id}@{pack.version}" for pack_id, pack in sorted(packs.items()))

@@ -106,3 +106,20 @@ def test_pool_calls_are_answered_and_never_left_waiting_at_stop(tmp_path):
     finally:
         service.stop()
         store.close()
+
+
+def test_results_are_outdated_when_any_file_of_the_rules_folder_changes(tmp_path):
+    """A retrained sentence model beside the packs re-scores stored reports, as a changed pack does."""
+    import shutil
+
+    from scorer.audit.batch import BatchSettings
+    from scorer.rules import builtin_rules_dir
+    from scorer.serve.scoring import scored_with
+
+    rules = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__"))
+    before = scored_with(BatchSettings(rules_dir=str(rules)))
+    model = next((rules / "models").glob("*.json"))
+    model.write_bytes(model.read_bytes() + b"\n")
+    assert scored_with(BatchSettings(rules_dir=str(rules))) != before
+    assert before.startswith("fzscore ") and "rules " in before
